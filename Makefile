@@ -1,0 +1,38 @@
+# Every target sets up its own environment: only python3 and the package registry are assumed.
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := .uv-bootstrap/bin/uv
+endif
+RUN := $(UV) run --frozen --no-sync
+
+.PHONY: setup demo test fuzz bench corpus-check compare-isort lint clean
+
+setup: .venv/.synced
+	@# stylefix's own modules, byte-compiled so start-up does not pay for it (PYTHONDONTWRITEBYTECODE may be set).
+	@.venv/bin/python -m compileall -q stylefix codemods
+
+$(UV):
+	$(PYTHON) -m venv .uv-bootstrap
+	.uv-bootstrap/bin/python -m pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --compile-bytecode
+	@touch $@
+
+uv.lock: pyproject.toml | $(UV)
+	$(UV) lock
+
+demo: setup
+	@echo "== stylefix diff examples/ (dry run: nothing is written) =="
+	@# exit 1 means "there are changes to show", which is the point of the demo
+	@$(RUN) stylefix diff --no-cache examples/ || [ $$? -eq 1 ]
+
+test: setup
+	$(RUN) pytest -q
+
+lint: setup
+	$(RUN) stylefix check .
+
+clean:
+	rm -rf .venv .uv-bootstrap .pytest_cache .hypothesis .stylefix_cache

@@ -1,0 +1,110 @@
+"""Content-keyed verdict cache in `.stylefix_cache/` at the project root.
+
+A key is (path, content hash) under a file named after the stylefix version and the config fingerprint, so any
+change to the file, the configuration or stylefix itself misses. Both verdicts are kept: "clean" (no changes)
+and "would change" (with its changes, so `check` can report without parsing). A stat shortcut (mtime, size)
+avoids reading files that have not been touched since the last run.
+"""
+from dataclasses import dataclass
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+import tempfile
+from typing import Dict, List, Optional, Tuple
+
+from stylefix.results import Change
+
+logger = logging.getLogger(__name__)
+
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Verdict:
+    digest: str
+    changes: Tuple[Change, ...]
+
+
+def content_digest(source: bytes) -> str:
+    return hashlib.blake2b(source, digest_size=16).hexdigest()
+
+
+def _version() -> str:
+    from stylefix.version import VERSION
+
+    return VERSION
+
+
+class Cache:
+    def __init__(self, directory: Path, fingerprint: str) -> None:
+        self.directory = directory
+        self.file = directory / f"v{CACHE_FORMAT}-{_version()}-{fingerprint}.json"
+        self._entries: Dict[str, List] = {}
+        self._dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.file, encoding="utf-8") as handle:
+                data = json.load(handle)
+            if isinstance(data, dict):
+                self._entries = data
+        except (OSError, ValueError):
+            self._entries = {}
+
+    @staticmethod
+    def _stat(path: Path) -> Optional[Tuple[int, int]]:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_size)
+
+    def lookup_stat(self, path: Path) -> Optional[Verdict]:
+        """A verdict without reading the file, when its mtime and size are what they were."""
+        entry = self._entries.get(os.path.abspath(path))
+        if not entry:
+            return None
+        stat = self._stat(path)
+        if stat is None or [stat[0], stat[1]] != entry[0:2]:
+            return None
+        return Verdict(entry[2], tuple(Change(*change) for change in entry[3]))
+
+    def lookup(self, path: Path, digest: str) -> Optional[Verdict]:
+        entry = self._entries.get(os.path.abspath(path))
+        if not entry or entry[2] != digest:
+            return None
+        return Verdict(entry[2], tuple(Change(*change) for change in entry[3]))
+
+    def store(self, path: Path, digest: str, changes: Tuple[Change, ...]) -> None:
+        stat = self._stat(path)
+        if stat is None:
+            return
+        self._entries[os.path.abspath(path)] = [
+            stat[0],
+            stat[1],
+            digest,
+            [[change.codemod, change.line, change.message] for change in changes],
+        ]
+        self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            gitignore = self.directory / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# Created by stylefix automatically.\n*\n", encoding="utf-8")
+            descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                json.dump(self._entries, handle)
+            os.replace(temporary, self.file)
+        except OSError as error:
+            logger.warning("cannot write cache %s: %s", self.file, error)
+
+
+def open_cache(root: Path, fingerprint: str) -> Cache:
+    return Cache(root / ".stylefix_cache", fingerprint)

@@ -1,0 +1,338 @@
+"""`[tool.stylefix]` in pyproject.toml, parsed once into typed, validated objects."""
+from dataclasses import dataclass, field, fields, replace
+import fnmatch
+import hashlib
+import logging
+import os
+from pathlib import Path
+import sys
+import typing
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from stylefix import registry
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_EXCLUDES: Tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".eggs",
+    "build",
+    "dist",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    "node_modules",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".stylefix_cache",
+)
+DEFAULT_LINE_LENGTH = 120  # the guide's line length
+DEFAULT_TEST_FILES: Tuple[str, ...] = ("test_*.py", "*_test.py")
+DEFAULT_TEST_FUNCTIONS: Tuple[str, ...] = ("test",)
+DEFAULT_TEST_CLASSES: Tuple[str, ...] = ("Test",)
+CACHE_DIR_NAME = ".stylefix_cache"
+
+
+class InvalidConfig(Exception):
+    """A configuration file or command-line option that cannot be used; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    config_path: Optional[Path] = None
+    enabled: Tuple[str, ...] = registry.NAMES
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDES
+    extend_exclude: Tuple[str, ...] = ()
+    line_length: int = DEFAULT_LINE_LENGTH
+    test_files: Tuple[str, ...] = DEFAULT_TEST_FILES
+    test_functions: Tuple[str, ...] = DEFAULT_TEST_FUNCTIONS
+    test_classes: Tuple[str, ...] = DEFAULT_TEST_CLASSES
+    codemod_options: Mapping[str, Any] = field(default_factory=dict)
+    # Top-level names of the project's own modules, filled in once per run by discovery (sort-imports uses it).
+    project_modules: FrozenSet[str] = frozenset()
+
+    def options(self, name: str) -> Any:
+        found = self.codemod_options.get(name)
+        if found is None:
+            return registry.SPECS[name].options()
+        return found
+
+    def fingerprint(self) -> str:
+        """Everything that can change a file's result, hashed; part of every cache key."""
+        relevant = (
+            self.enabled,
+            self.line_length,
+            self.test_files,
+            self.test_functions,
+            self.test_classes,
+            sorted((name, repr(value)) for name, value in self.codemod_options.items()),
+            sorted(self.project_modules),
+        )
+        return hashlib.sha256(repr(relevant).encode()).hexdigest()[:16]
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _type_name(expected: Any) -> str:
+    origin = typing.get_origin(expected)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(repr(choice) for choice in typing.get_args(expected))
+    if origin in (tuple, list):
+        return "a list of strings"
+    return {bool: "true or false", int: "an integer", str: "a string"}.get(expected, str(expected))
+
+
+def _coerce(where: str, value: Any, expected: Any) -> Any:
+    origin = typing.get_origin(expected)
+    if origin is typing.Literal:
+        if value in typing.get_args(expected):
+            return value
+    elif origin in (tuple, list):
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+    elif expected is bool:
+        if isinstance(value, bool):
+            return value
+    elif expected is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif isinstance(value, expected):
+        return value
+    raise InvalidConfig(f"{where}: invalid value {value!r}; expected {_type_name(expected)}")
+
+
+def parse_options(name: str, table: Mapping[str, Any], where: str, extra: Mapping[str, Any] = None) -> Any:
+    """Validate a `[tool.stylefix.<codemod>]` table into that codemod's options dataclass."""
+    options_class = registry.SPECS[name].options
+    hints = typing.get_type_hints(options_class)
+    known = {_kebab(f.name): f.name for f in fields(options_class)}
+    values: Dict[str, Any] = dict(extra or {})
+    for key, value in table.items():
+        if key not in known:
+            choices = ", ".join(sorted(known)) or "none"
+            raise InvalidConfig(f"{where}: unknown option {key!r} for {name}; valid options: {choices}")
+        attribute = known[key]
+        values[attribute] = _coerce(f"{where}: {name}.{key}", value, hints[attribute])
+    return options_class(**values)
+
+
+def check_names(names: Iterable[str], where: str) -> List[str]:
+    result = []
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        if name not in registry.SPECS:
+            raise InvalidConfig(f"{where}: unknown codemod {name!r}; valid names: {', '.join(registry.NAMES)}")
+        result.append(name)
+    return result
+
+
+def _split_names(value: Any, where: str) -> List[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidConfig(f"{where}: invalid value {value!r}; expected a list of codemod names")
+    return check_names(value, where)
+
+
+TOP_LEVEL_KEYS: Tuple[str, ...] = (
+    "select",
+    "ignore",
+    "exclude",
+    "extend-exclude",
+    "line-length",
+    "test-files",
+    "test-functions",
+    "test-classes",
+    "known-first-party",
+    "known-third-party",
+)
+
+
+def _read_toml(path: Path) -> Dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise InvalidConfig(f"{path}: cannot read: {error.strerror}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidConfig(f"{path}: invalid TOML: {error}") from error
+
+
+def _pytest_patterns(data: Mapping[str, Any], key: str) -> Optional[Tuple[str, ...]]:
+    value = data.get("tool", {}).get("pytest", {}).get("ini_options", {}).get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split()
+    return tuple(str(item) for item in value)
+
+
+def find_config_file(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml with a [tool.stylefix] table, searching upward from `start`."""
+    directory = start if start.is_dir() else start.parent
+    for candidate_dir in (directory, *directory.parents):
+        candidate = candidate_dir / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                with open(candidate, "rb") as handle:
+                    if b"[tool.stylefix" in handle.read():
+                        return candidate
+            except OSError:
+                continue
+    return None
+
+
+def find_project_root(start: Path) -> Path:
+    """The directory of the nearest pyproject.toml or git root; else `start` itself."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists() or (candidate / "pyproject.toml").is_file():
+            return candidate
+    return directory
+
+
+def common_base(paths: Sequence[Path]) -> Path:
+    resolved = [path.resolve() if path.exists() else path.absolute() for path in paths] or [Path.cwd()]
+    base = Path(os.path.commonpath([str(path) for path in resolved]))
+    return base
+
+
+def load_config(
+    start: Path,
+    config_file: Optional[Path] = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    extend_exclude: Sequence[str] = (),
+) -> Config:
+    """Config for a run starting at `start` (a file or directory); CLI values passed in win over the file."""
+    start = start.resolve() if start.exists() else start.absolute()
+    if config_file is not None:
+        if not config_file.is_file():
+            raise InvalidConfig(f"--config: {config_file}: no such file")
+        path: Optional[Path] = config_file.resolve()
+    else:
+        path = find_config_file(start)
+    data: Dict[str, Any] = _read_toml(path) if path else {}
+    if path is not None and "tool" not in data and path.name != "pyproject.toml":
+        data = {"tool": {"stylefix": data}}
+    table = data.get("tool", {}).get("stylefix", {})
+    where = str(path) if path else "configuration"
+    root = path.parent if path else find_project_root(start)
+    if root and not path:
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+    return build_config(root, path, data, table, where, select, ignore, extend_exclude)
+
+
+def build_config(
+    root: Path,
+    path: Optional[Path],
+    data: Mapping[str, Any],
+    table: Mapping[str, Any],
+    where: str,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    extend_exclude: Sequence[str] = (),
+) -> Config:
+    unknown = [key for key in table if key not in TOP_LEVEL_KEYS and key not in registry.SPECS]
+    if unknown:
+        valid = ", ".join(TOP_LEVEL_KEYS + registry.NAMES)
+        raise InvalidConfig(f"{where}: unknown key {unknown[0]!r} in [tool.stylefix]; valid keys: {valid}")
+
+    def strings(key: str, default: Tuple[str, ...]) -> Tuple[str, ...]:
+        if key not in table:
+            return default
+        return _coerce(f"{where}: {key}", table[key], Tuple[str, ...])
+
+    cli_select = check_names(select, "--select")
+    file_select = _split_names(table["select"], f"{where}: select") if "select" in table else None
+    file_ignore = _split_names(table.get("ignore", []), f"{where}: ignore")
+    cli_ignore = check_names(ignore, "--ignore")
+    if cli_select:
+        chosen = cli_select
+        dropped = set(cli_ignore)
+    else:
+        chosen = file_select if file_select is not None else [s.name for s in registry.CODEMODS if s.default_on]
+        dropped = set(file_ignore) | set(cli_ignore)
+    enabled = registry.ordered([name for name in chosen if name not in dropped])
+
+    line_length = table.get("line-length", DEFAULT_LINE_LENGTH)
+    _coerce(f"{where}: line-length", line_length, int)
+    if line_length <= 0:
+        raise InvalidConfig(f"{where}: line-length: invalid value {line_length!r}; expected a positive integer")
+
+    first_party = strings("known-first-party", ())
+    third_party = strings("known-third-party", ())
+    codemod_options: Dict[str, Any] = {}
+    for name in registry.NAMES:
+        sub_table = table.get(name, {})
+        if not isinstance(sub_table, dict):
+            raise InvalidConfig(f"{where}: {name}: expected a table [tool.stylefix.{name}]")
+        extra: Dict[str, Any] = {}
+        if name == "sort-imports":
+            extra = {"known_first_party": first_party, "known_third_party": third_party}
+        options = parse_options(name, sub_table, where, extra)
+        if name == "sort-imports":
+            options = replace(
+                options,
+                known_first_party=tuple(dict.fromkeys(first_party + options.known_first_party)),
+                known_third_party=tuple(dict.fromkeys(third_party + options.known_third_party)),
+            )
+        codemod_options[name] = options
+
+    test_files = strings("test-files", _pytest_patterns(data, "python_files") or DEFAULT_TEST_FILES)
+    test_functions = strings("test-functions", _pytest_patterns(data, "python_functions") or DEFAULT_TEST_FUNCTIONS)
+    test_classes = strings("test-classes", _pytest_patterns(data, "python_classes") or DEFAULT_TEST_CLASSES)
+    return Config(
+        root=root,
+        config_path=path,
+        enabled=enabled,
+        exclude=strings("exclude", DEFAULT_EXCLUDES),
+        extend_exclude=strings("extend-exclude", ()) + tuple(extend_exclude),
+        line_length=line_length,
+        test_files=test_files,
+        test_functions=test_functions,
+        test_classes=test_classes,
+        codemod_options=codemod_options,
+    )
+
+
+def _matches_pytest_name(name: str, patterns: Sequence[str]) -> bool:
+    # pytest: a pattern with glob characters is a glob, anything else a prefix.
+    for pattern in patterns:
+        if any(char in pattern for char in "*?["):
+            if fnmatch.fnmatchcase(name, pattern):
+                return True
+        elif name.startswith(pattern):
+            return True
+    return False
+
+
+def is_test_file(path: Path, config: Config) -> bool:
+    return any(fnmatch.fnmatch(path.name, pattern) for pattern in config.test_files)
+
+
+def is_test_function(name: str, config: Config) -> bool:
+    return _matches_pytest_name(name, config.test_functions)
+
+
+def is_test_class(name: str, config: Config) -> bool:
+    return _matches_pytest_name(name, config.test_classes)

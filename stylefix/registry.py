@@ -1,0 +1,109 @@
+"""The one list of codemods: names, summaries, defaults, option schemas and where the implementation lives.
+
+This module must stay free of LibCST imports: the CLI, configuration validation and cache hits read it,
+and none of them should pay for importing LibCST.
+"""
+from dataclasses import dataclass, field
+import importlib
+import logging
+from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, Type
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SortImportsOptions:
+    known_first_party: Tuple[str, ...] = ()
+    known_third_party: Tuple[str, ...] = ()
+    extra_standard_library: Tuple[str, ...] = ()
+    split_multiple: bool = False
+    force_sort_within_sections: bool = True
+
+
+@dataclass(frozen=True)
+class TypingGenericsOptions:
+    bare: bool = False
+    unions: bool = True
+
+
+@dataclass(frozen=True)
+class TestNamesOptions:
+    unittest: bool = False
+    max_length: int = 120
+
+
+@dataclass(frozen=True)
+class AssertOrderOptions:
+    scope: Literal["tests", "all"] = "tests"
+    unittest: bool = False
+
+
+@dataclass(frozen=True)
+class Example:
+    """A documented before/after pair; `stylefix explain` prints it and a test runs it."""
+
+    title: str
+    before: str
+    after: str
+    path: str = "example.py"
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CodemodSpec:
+    name: str
+    summary: str
+    default_on: bool
+    options: Type[Any]
+    # "module:Class" of the LibCST command, imported only when a file actually needs it.
+    implementation: str
+
+    def load(self) -> Type[Any]:
+        module_name, class_name = self.implementation.split(":")
+        return getattr(importlib.import_module(module_name), class_name)
+
+
+# The order here is the order codemods run in on a file: sort-imports last, because the others add imports.
+CODEMODS: Tuple[CodemodSpec, ...] = (
+    CodemodSpec(
+        name="assert-order",
+        summary="Put the expected value first in equality asserts: `assert expected == actual`.",
+        default_on=True,
+        options=AssertOrderOptions,
+        implementation="codemods.assert_order:AssertOrder",
+    ),
+    CodemodSpec(
+        name="test-names",
+        summary="Rename tests to `test_WHEN_<action>_AND_<condition>_THEN_<result>`.",
+        default_on=True,
+        options=TestNamesOptions,
+        implementation="codemods.test_names:TestNames",
+    ),
+    CodemodSpec(
+        name="typing-generics",
+        summary="Write PEP 585/604 annotations with typing generics: `list[int]` -> `List[int]`, `X | None` -> `Optional[X]`.",
+        default_on=True,
+        options=TypingGenericsOptions,
+        implementation="codemods.typing_generics:TypingGenerics",
+    ),
+    CodemodSpec(
+        name="sort-imports",
+        summary="Group imports stdlib -> third-party -> local with a blank line between groups, sorted inside each group.",
+        default_on=True,
+        options=SortImportsOptions,
+        implementation="codemods.sort_imports:SortImports",
+    ),
+)
+
+SPECS: Dict[str, CodemodSpec] = {spec.name: spec for spec in CODEMODS}
+NAMES: Tuple[str, ...] = tuple(spec.name for spec in CODEMODS)
+
+
+def get_spec(name: str) -> Optional[CodemodSpec]:
+    return SPECS.get(name)
+
+
+def ordered(names: List[str]) -> Tuple[str, ...]:
+    """Names in registry (run) order, duplicates dropped."""
+    wanted = set(names)
+    return tuple(name for name in NAMES if name in wanted)
