@@ -36,3 +36,15 @@ lint: setup
 
 clean:
 	rm -rf .venv .uv-bootstrap .pytest_cache .hypothesis .stylefix_cache
+
+compare-isort: setup
+	$(RUN) python scripts/compare_isort.py
+
+corpus-check: setup
+	$(RUN) python scripts/corpus_check.py
+
+bench: setup
+	$(RUN) python scripts/bench.py
+
+fuzz: setup
+	STYLEFIX_FUZZ_EXAMPLES=5000 $(RUN) pytest -q -p no:cacheprovider tests/test_fuzz.py

@@ -1,0 +1,74 @@
+"""Shared test helpers: real configs, real fix_source runs, real CLI subprocesses."""
+from dataclasses import dataclass
+import os
+from pathlib import Path
+import subprocess
+import sys
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from stylefix.config import Config, build_config
+from stylefix.engine import fix_source
+from stylefix.results import Change
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The installed console script, exactly what users run.
+STYLEFIX = [str(Path(sys.executable).parent / "stylefix")]
+
+
+def make_config(root: Path, table: Optional[Mapping[str, Any]] = None, pyproject: Optional[Mapping] = None) -> Config:
+    """A Config as if `root/pyproject.toml` had `[tool.stylefix]` = table (and the rest of `pyproject`)."""
+    data: Dict[str, Any] = dict(pyproject or {})
+    return build_config(root, None, data, dict(table or {}), "test configuration")
+
+
+@dataclass(frozen=True)
+class Applied:
+    output: str
+    changes: Tuple[Change, ...]
+    second_pass_changes: Tuple[Change, ...]
+
+
+def apply_codemod(
+    source: str,
+    codemod: str,
+    path: str = "example.py",
+    options: Optional[Mapping[str, Any]] = None,
+    root: Optional[Path] = None,
+    table: Optional[Mapping[str, Any]] = None,
+    project_modules: Sequence[str] = (),
+) -> Applied:
+    """Run one codemod through the real engine (safety net on) and run it again on its own output."""
+    from dataclasses import replace
+
+    root = root or PROJECT_ROOT / "tests" / "no_such_project"
+    stylefix_table: Dict[str, Any] = dict(table or {})
+    if options:
+        stylefix_table[codemod] = dict(options)
+    config = make_config(root, stylefix_table)
+    config = replace(config, project_modules=frozenset(project_modules))
+    file_path = root / path
+    first = fix_source(source.encode("utf-8"), file_path, config, names=[codemod])
+    second = fix_source(first.source, file_path, config, names=[codemod])
+    return Applied(first.source.decode("utf-8"), first.changes, second.changes)
+
+
+def run_cli(
+    args: Sequence[str], cwd: Path, stdin: Optional[bytes] = None, env: Optional[Mapping[str, str]] = None
+) -> subprocess.CompletedProcess:
+    """The real `stylefix` command in a subprocess."""
+    environment = dict(os.environ)
+    environment.update(env or {})
+    environment.pop("FORCE_COLOR", None)
+    return subprocess.run(
+        STYLEFIX + list(args), cwd=cwd, input=stdin, capture_output=True, env=environment, timeout=300
+    )
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> List[Path]:
+    written = []
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        written.append(path)
+    return written

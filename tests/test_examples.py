@@ -1,0 +1,28 @@
+"""Every documented example (what `stylefix explain` prints) is run through the real engine."""
+from typing import List, Tuple
+
+import pytest
+
+from stylefix import registry
+from stylefix.registry import Example
+from tests.helpers import apply_codemod
+
+
+def _examples() -> List[Tuple[str, Example]]:
+    return [(spec.name, example) for spec in registry.CODEMODS for example in spec.load().EXAMPLES]
+
+
+@pytest.mark.parametrize(("name", "example"), _examples(), ids=lambda value: getattr(value, "title", value))
+def test_WHEN_documented_example_fixed_THEN_output_is_the_documented_after(name: str, example: Example) -> None:
+    applied = apply_codemod(example.before, name, path=example.path, options=example.options)
+
+    assert example.after == applied.output
+    assert () == applied.second_pass_changes
+
+
+@pytest.mark.parametrize("name", registry.NAMES)
+def test_WHEN_codemod_listed_THEN_it_documents_at_least_one_example(name: str) -> None:
+    codemod = registry.SPECS[name].load()
+
+    assert codemod.NAME == name
+    assert len(codemod.EXAMPLES) >= 1
