@@ -1,6 +1,8 @@
 """`fix_source`: one file's bytes in, the fixed bytes and the list of changes out. Pure: no I/O."""
+import ast
 import logging
 from pathlib import Path
+import warnings
 from typing import Iterable, List, Optional, Sequence, Tuple, Type
 
 from stylefix import registry
@@ -42,13 +44,43 @@ def _parse(source: bytes):  # noqa: ANN202 - returns libcst.Module; libcst is im
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        message = str(error.message).strip().splitlines()[0] if error.message else "invalid syntax"
-        raise UnparseableSource(f"cannot parse: {message}", error.raw_line, error.raw_column + 1) from error
+        raise _syntax_error(source, error) from error
     except UnicodeDecodeError as error:
         line = source[: error.start].count(b"\n") + 1
-        raise UndecodableSource(f"cannot decode: {error.reason} ({error.encoding})", line, 0) from error
+        column = error.start - (source.rfind(b"\n", 0, error.start) + 1) + 1
+        raise UndecodableSource(f"cannot decode: {error.reason} ({error.encoding})", line, column) from error
     except (LookupError, SyntaxError) as error:  # unknown coding cookie, bad BOM/cookie combination
         raise UndecodableSource(f"cannot decode: {error}") from error
+
+
+def _syntax_error(source: bytes, error: Exception) -> UnparseableSource:
+    """CPython's message and location where it has one (it explains far better), else LibCST's first line."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as cpython:
+        return UnparseableSource(f"cannot parse: {cpython.msg}", cpython.lineno, cpython.offset)
+    except ValueError as cpython:
+        return UnparseableSource(f"cannot parse: {cpython}")
+    message = str(getattr(error, "message", error)).strip().splitlines()[0]
+    message = message.split(": expected one of")[0]
+    line = getattr(error, "editor_line", None)
+    return UnparseableSource(f"cannot parse: {message}", line, getattr(error, "editor_column", None))
+
+
+def check_syntax(source: bytes) -> None:
+    """Report a file no codemod needs to parse if it is not valid Python after all.
+
+    CPython's own parser costs about a tenth of LibCST's; only when it refuses (perhaps newer syntax than the
+    running Python knows) does LibCST get the final word.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, UnicodeDecodeError):
+        _parse(source)
 
 
 def run_codemods(source: bytes, path: Path, config: Config, names: Optional[Sequence[str]] = None) -> FixResult:
@@ -60,6 +92,7 @@ def run_codemods(source: bytes, path: Path, config: Config, names: Optional[Sequ
     codemods, file = active_codemods(source, path, config, directives, names)
     warnings = tuple(f"{path}:{warning}" for warning in directives.warnings)
     if not codemods:
+        check_syntax(source)
         return FixResult(source=source, warnings=warnings)
     tree = _parse(source)
     changes: List[Change] = []

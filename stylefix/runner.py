@@ -72,7 +72,10 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
     step (os.replace), so an interrupted run leaves either the old file or the new one, never half of each.
     """
     target = path.resolve()
-    info = target.stat()
+    try:
+        info = target.stat()
+    except FileNotFoundError as error:
+        raise FileChangedOnDisk("deleted while stylefix was running, not written") from error
     if not info.st_mode & stat.S_IWUSR:
         raise StylefixError("read-only file, not changed")
     with open(target, "rb") as handle:
