@@ -32,6 +32,7 @@ class RunOptions:
     jobs: int = 0  # 0: one per available CPU
     force_exclude: bool = False
     names: Optional[Tuple[str, ...]] = None  # run only these codemods (e.g. the LSP's organizeImports)
+    codemods: Optional[Tuple[type, ...]] = None  # other codemod classes altogether (tests of the safety net)
 
 
 @dataclass
@@ -106,7 +107,7 @@ def process_source(
 
     digest = content_digest(source)
     try:
-        fixed = fix_source(source, path, config, names=options.names, safe=options.safe)
+        fixed = fix_source(source, path, config, names=options.names, safe=options.safe, codemods=options.codemods)
     except StylefixError as error:
         return _error(display, error.located(display))
     except RecursionError:
