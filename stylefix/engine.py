@@ -22,19 +22,16 @@ def _load(names: Iterable[str]) -> List[type]:
     return [registry.SPECS[name].load() for name in names]
 
 
-def active_codemods(
-    source: bytes, path: Path, config: Config, directives: Directives, classes: Sequence[type]
+def eligible_codemods(
+    path: Path, config: Config, directives: Directives, classes: Sequence[type]
 ) -> Tuple[list, "FileContext"]:  # noqa: F821
-    """The codemods that can change this file: enabled, applicable, not skipped, and passing their pre-check."""
+    """The codemods that may run on this file: applicable and not skipped (pre-checks not asked yet)."""
     from stylefix.codemod import FileContext
 
     file = FileContext(path=path, config=config, is_test_file=is_test_file(path, config), directives=directives)
-    chosen = []
-    for codemod in classes:
-        if directives.skips_file(codemod.NAME) or not codemod.applies_to(file):
-            continue
-        if codemod.precheck(source, file):
-            chosen.append(codemod)
+    chosen = [
+        codemod for codemod in classes if not directives.skips_file(codemod.NAME) and codemod.applies_to(file)
+    ]
     return chosen, file
 
 
@@ -89,14 +86,25 @@ def run_codemods(source: bytes, path: Path, config: Config, classes: Sequence[ty
 
     _check_bytes(source)
     directives = parse_directives(source, registry.NAMES)
-    codemods, file = active_codemods(source, path, config, directives, classes)
+    eligible, file = eligible_codemods(path, config, directives, classes)
+    passed = {codemod for codemod in eligible if codemod.precheck(source, file)}
     warnings = tuple(f"{path}:{warning}" for warning in directives.warnings)
-    if not codemods:
+    if not passed:
         check_syntax(source)
         return FixResult(source=source, warnings=warnings)
     tree = _parse(source)
+    current: Optional[bytes] = source  # what pre-checks look at; None once stale, regenerated only when asked
     changes: List[Change] = []
-    for codemod_class in codemods:
+    for codemod_class in eligible:
+        if codemod_class not in passed:
+            # An earlier codemod may have written what this one acts on (typing-generics adds imports that
+            # sort-imports then has to place): ask its pre-check again about the changed code.
+            if not changes:
+                continue
+            if current is None:
+                current = tree.bytes
+            if not codemod_class.precheck(current, file):
+                continue
         context = CodemodContext(filename=str(path))
         command = codemod_class(context, file)
         try:
@@ -105,6 +113,7 @@ def run_codemods(source: bytes, path: Path, config: Config, classes: Sequence[ty
             continue
         if command.changes:
             tree = new_tree
+            current = None
             changes.extend(command.changes)
         warnings += tuple(f"{path}: {codemod_class.NAME}: {warning}" for warning in context.warnings)
     if not changes:
