@@ -2,6 +2,7 @@
 import ast
 import logging
 from pathlib import Path
+import sys
 import warnings
 from typing import Iterable, List, Optional, Sequence, Tuple
 
@@ -50,37 +51,58 @@ def _parse(source: bytes):  # noqa: ANN202 - returns libcst.Module; libcst is im
         raise UndecodableSource(f"cannot decode: {error}") from error
 
 
-def _syntax_error(source: bytes, error: Exception) -> UnparseableSource:
-    """CPython's message and location where it has one (it explains far better), else LibCST's first line."""
+def cpython_error(source: bytes) -> Optional[UnparseableSource]:
+    """The running Python's own verdict: None when `ast` parses the source, else its message and location."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except SyntaxError as cpython:
-        return UnparseableSource(f"cannot parse: {cpython.msg}", cpython.lineno, cpython.offset)
-    except ValueError as cpython:
-        return UnparseableSource(f"cannot parse: {cpython}")
+    except SyntaxError as error:
+        return UnparseableSource(f"cannot parse: {error.msg}", error.lineno, error.offset)
+    except (ValueError, UnicodeDecodeError, MemoryError, RecursionError) as error:
+        return UnparseableSource(f"cannot parse: {error}")
+    return None
+
+
+def newer_syntax(error: UnparseableSource) -> UnparseableSource:
+    """LibCST parses it, this Python does not: newer syntax than the running Python, or not Python 3 at all."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return UnparseableSource(
+        f"{error.message} (Python {version} cannot parse this file, so the safety net cannot check it; "
+        "run stylefix with a newer Python, or pass --fast)",
+        error.line,
+        error.column,
+    )
+
+
+def _syntax_error(source: bytes, error: Exception) -> UnparseableSource:
+    """CPython's message and location where it has one (it explains far better), else LibCST's first line."""
+    cpython = cpython_error(source)
+    if cpython is not None:
+        return cpython
     message = str(getattr(error, "message", error)).strip().splitlines()[0]
     message = message.split(": expected one of")[0]
     line = getattr(error, "editor_line", None)
     return UnparseableSource(f"cannot parse: {message}", line, getattr(error, "editor_column", None))
 
 
-def check_syntax(source: bytes) -> None:
+def check_syntax(source: bytes, strict: bool) -> None:
     """Report a file no codemod needs to parse if it is not valid Python after all.
 
-    CPython's own parser costs about a tenth of LibCST's; only when it refuses (perhaps newer syntax than the
-    running Python knows) does LibCST get the final word.
+    CPython's own parser costs about a tenth of LibCST's. When it refuses, LibCST decides whether the file is
+    Python at all; in strict (safe) mode the running Python must parse it too, as the safety net needs that.
     """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, UnicodeDecodeError):
-        _parse(source)
+    error = cpython_error(source)
+    if error is None:
+        return
+    _parse(source)
+    if strict:
+        raise newer_syntax(error)
 
 
-def run_codemods(source: bytes, path: Path, config: Config, classes: Sequence[type]) -> FixResult:
+def run_codemods(
+    source: bytes, path: Path, config: Config, classes: Sequence[type], strict: bool = True
+) -> FixResult:
     """Parse once and run the given codemods, in order, on the same tree."""
     from libcst.codemod import CodemodContext, SkipFile
 
@@ -90,7 +112,7 @@ def run_codemods(source: bytes, path: Path, config: Config, classes: Sequence[ty
     passed = {codemod for codemod in eligible if codemod.precheck(source, file)}
     warnings = tuple(f"{path}:{warning}" for warning in directives.warnings)
     if not passed:
-        check_syntax(source)
+        check_syntax(source, strict)
         return FixResult(source=source, warnings=warnings)
     tree = _parse(source)
     current: Optional[bytes] = source  # what pre-checks look at; None once stale, regenerated only when asked
@@ -138,7 +160,7 @@ def fix_source(
     them with other classes altogether (tests feed deliberately faulty codemods through the safety net).
     """
     classes = list(codemods) if codemods is not None else _load(_selected(config, names))
-    result = run_codemods(source, path, config, classes)
+    result = run_codemods(source, path, config, classes, strict=safe)
     if safe and result.changes:
         from stylefix.safety import verify
 

@@ -460,6 +460,11 @@ def _culprit(source: bytes, result: FixResult, check: Callable[[FixResult], Opti
 
 def verify(source: bytes, result: FixResult, path: Path, config: Config, rerun: RunCodemods) -> None:
     """Raise InternalError (nothing gets written) unless the result passes every guard."""
+    from stylefix.engine import cpython_error, newer_syntax
+
+    error = cpython_error(source)
+    if error is not None:
+        raise newer_syntax(error)
 
     def unstable(candidate: FixResult) -> Optional[str]:
         try:

@@ -60,7 +60,7 @@ def test_WHEN_diff_called_THEN_unified_diff_plain_when_not_a_terminal_and_exit_1
 
     assert 1 == completed.returncode
     expected_diff = (
-        "--- a/pkg/a.py\n+++ b/pkg/a.py\n@@ -1,3 +1,3 @@\n+import os\n import sys\n-import os\n \n print(os, sys)\n"
+        "--- a/pkg/a.py\n+++ b/pkg/a.py\n@@ -1,4 +1,4 @@\n+import os\n import sys\n-import os\n \n print(os, sys)\n"
     )
     assert expected_diff == completed.stdout.decode()
     assert "\x1b[" not in completed.stdout.decode()
@@ -171,7 +171,7 @@ def test_WHEN_fix_stdin_called_AND_unparseable_THEN_nothing_on_stdout_and_exit_2
 
     assert 2 == completed.returncode
     assert b"" == completed.stdout
-    assert completed.stderr.decode().startswith("pkg/new.py:3:")
+    assert "pkg/new.py:2:5: cannot parse: '(' was never closed\n" == completed.stderr.decode()
 
 
 def test_WHEN_fix_stdin_called_AND_filename_excluded_THEN_echoed_unchanged(project: Path) -> None:
