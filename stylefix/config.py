@@ -65,7 +65,8 @@ class Config:
     def options(self, name: str) -> Any:
         found = self.codemod_options.get(name)
         if found is None:
-            return registry.SPECS[name].options()
+            spec = registry.SPECS.get(name)
+            return spec.options() if spec else None
         return found
 
     def fingerprint(self) -> str:

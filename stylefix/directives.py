@@ -102,7 +102,8 @@ def parse_directives(source: bytes, known: Tuple[str, ...]) -> Directives:
                     if leading and not trailing:
                         skip_file = ALL if (not names or skip_file == ALL) else (skip_file or frozenset()) | names
                 elif trailing:
-                    skip_lines[line] = ALL if not names else skip_lines.get(line, frozenset()) | names
+                    previous = skip_lines.get(line)
+                    skip_lines[line] = ALL if not names or previous == ALL else (previous or frozenset()) | names
                 continue
             match = ISORT_RE.match(part)
             if match:

@@ -144,11 +144,13 @@ def _dedupe(files: List[Path]) -> List[Path]:
 
 
 def iter_project_dirs(config: Config) -> Iterator[Tuple[Path, List[str]]]:
+    """Every directory of the project that is not excluded, with its Python files that are not excluded."""
     excluder = Excluder(config)
     for current, dirnames, filenames in os.walk(config.root, followlinks=False):
         base = Path(current)
         dirnames[:] = [name for name in dirnames if not excluder.is_excluded(base / name, is_dir=True)]
-        yield base, filenames
+        python_files = [name for name in filenames if name.endswith(PYTHON_SUFFIXES)]
+        yield base, [name for name in python_files if not excluder.is_excluded(base / name, is_dir=False)]
 
 
 def project_modules(config: Config) -> FrozenSet[str]:
@@ -159,8 +161,7 @@ def project_modules(config: Config) -> FrozenSet[str]:
     """
     root = config.root
     names: Set[str] = set()
-    for base, filenames in iter_project_dirs(config):
-        python_files = [name for name in filenames if name.endswith(PYTHON_SUFFIXES)]
+    for base, python_files in iter_project_dirs(config):
         if not python_files:
             continue
         for name in python_files:

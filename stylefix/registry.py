@@ -28,6 +28,8 @@ class TypingGenericsOptions:
 
 @dataclass(frozen=True)
 class TestNamesOptions:
+    __test__ = False  # not a pytest test class, despite the name
+
     unittest: bool = False
     max_length: int = 120
 

@@ -32,6 +32,7 @@ class RunOptions:
     jobs: int = 0  # 0: one per available CPU
     force_exclude: bool = False
     names: Optional[Tuple[str, ...]] = None  # run only these codemods (e.g. the LSP's organizeImports)
+    codemods: Optional[Tuple[type, ...]] = None  # other codemod classes altogether (tests of the safety net)
 
 
 @dataclass
@@ -72,7 +73,10 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
     step (os.replace), so an interrupted run leaves either the old file or the new one, never half of each.
     """
     target = path.resolve()
-    info = target.stat()
+    try:
+        info = target.stat()
+    except FileNotFoundError as error:
+        raise FileChangedOnDisk("deleted while stylefix was running, not written") from error
     if not info.st_mode & stat.S_IWUSR:
         raise StylefixError("read-only file, not changed")
     with open(target, "rb") as handle:
@@ -103,7 +107,7 @@ def process_source(
 
     digest = content_digest(source)
     try:
-        fixed = fix_source(source, path, config, names=options.names, safe=options.safe)
+        fixed = fix_source(source, path, config, names=options.names, safe=options.safe, codemods=options.codemods)
     except StylefixError as error:
         return _error(display, error.located(display))
     except RecursionError:

@@ -1,26 +1,426 @@
-"""The safety net: before anything is written, the output must parse and be stable under a second run."""
+"""The safety net: before anything is written or printed, check that a codemod did only what it may.
+
+1. The output parses.
+2. The standard-library `ast` of input and output are equal after normalising exactly the changes the codemods
+   are allowed to make: import statements compared as sets of bindings per run of imports (typing names may be
+   added, collections/contextlib imports may go, duplicates may go); annotations compared after mapping typing
+   aliases to what they alias and unions to sets; test functions compared through the rename map; equality
+   operands of asserts compared as unordered pairs.
+3. The result is stable: running the codemods again on the output changes nothing.
+
+The normalisers here are written against the `ast` module, independently of the LibCST codemods they check.
+"""
+import ast
+from collections import Counter
+import copy
 import logging
 from pathlib import Path
-from typing import Optional, Sequence
+import re
+import typing
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+import warnings
 
 from stylefix.config import Config
-from stylefix.results import FixResult, InternalError, StylefixError
+from stylefix.results import Change, FixResult, InternalError, StylefixError
 
 logger = logging.getLogger(__name__)
 
+# Modules whose imports typing-generics may remove once its rewrite left them unused.
+REMOVABLE_IMPORT_MODULES: FrozenSet[str] = frozenset({"collections.abc", "collections", "contextlib"})
+TYPING_MODULES: FrozenSet[str] = frozenset({"typing"})
+UNITTEST_EQUALITY_METHODS: FrozenSet[str] = frozenset(
+    {
+        "assertEqual",
+        "assertNotEqual",
+        "assertAlmostEqual",
+        "assertNotAlmostEqual",
+        "assertDictEqual",
+        "assertListEqual",
+        "assertTupleEqual",
+        "assertSetEqual",
+        "assertSequenceEqual",
+        "assertMultiLineEqual",
+        "assertCountEqual",
+        "assertEquals",
+    }
+)
+RENAME_RE = re.compile(r"^(\w+) -> (\w+)")
 
-def _blame(result: FixResult) -> str:
-    return ", ".join(result.changed_by()) or "stylefix"
+
+def _typing_aliases() -> Dict[str, str]:
+    """Every typing alias and the class it stands for, by name, lower-cased into one canonical key.
+
+    Deliberately permissive (`Set`, `AbstractSet` and `set` share a key): the codemods' own tests check the
+    exact mapping; the safety net only has to catch code that changed where it must not.
+    """
+    canonical: Dict[str, str] = {}
+    for name, value in vars(typing).items():
+        origin = getattr(value, "__origin__", None)
+        if isinstance(origin, type) and type(value).__name__ in ("_SpecialGenericAlias", "_CallableType", "_TupleType"):
+            key = origin.__name__.lower()
+            canonical[name] = key
+            canonical[origin.__name__] = key
+    return canonical
 
 
-def verify(source: bytes, result: FixResult, path: Path, config: Config, names: Optional[Sequence[str]]) -> None:
-    from stylefix.engine import run_codemods
+CANONICAL_NAMES: Dict[str, str] = _typing_aliases()
 
+
+def _parse(source: bytes) -> Optional[ast.Module]:
     try:
-        again = run_codemods(result.source, path, config, names)
-    except StylefixError as error:
-        raise InternalError(_blame(result), f"output does not parse ({error.message})") from error
-    if again.changes:
-        raise InternalError(
-            ", ".join(again.changed_by()), f"not stable: a second run changes line {again.changes[0].line} again"
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source)
+    except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError, RecursionError):
+        return None
+
+
+# --- annotations -------------------------------------------------------------------------------------------
+
+
+def _last_name(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _union_members(node: ast.AST) -> Optional[List[ast.AST]]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return (_union_members(node.left) or [node.left]) + (_union_members(node.right) or [node.right])
+    if isinstance(node, ast.Subscript):
+        name = _last_name(node.value)
+        if name == "Optional":
+            return [node.slice, ast.Constant(value=None)]
+        if name == "Union":
+            return list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+    return None
+
+
+def canonical_annotation(node: Optional[ast.AST]) -> Optional[ast.AST]:
+    """An annotation with aliases mapped to one name each, unions flattened to sorted sets, strings parsed."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            parsed = ast.parse(node.value.strip(), mode="eval").body
+        except SyntaxError:
+            return node
+        return canonical_annotation(parsed)
+    members = _union_members(node)
+    if members is not None:
+        flat: Dict[str, ast.AST] = {}
+        for member in members:
+            canonical = canonical_annotation(member)
+            nested = canonical.elts if isinstance(canonical, ast.Set) else [canonical]
+            for item in nested:
+                flat.setdefault(ast.dump(item), item)
+        return ast.Set(elts=[flat[key] for key in sorted(flat)])
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        name = _last_name(node)
+        if name in CANONICAL_NAMES:
+            return ast.Name(id="~" + CANONICAL_NAMES[name], ctx=ast.Load())
+        return node
+    if isinstance(node, ast.Subscript):
+        return ast.Subscript(value=canonical_annotation(node.value), slice=canonical_annotation(node.slice), ctx=ast.Load())
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return type(node)(elts=[canonical_annotation(element) for element in node.elts], ctx=ast.Load())
+    return node
+
+
+class _AnnotationNormaliser(ast.NodeTransformer):
+    """Rewrites every typing context (the places typing-generics may change) into canonical form."""
+
+    def visit_arg(self, node: ast.arg) -> ast.arg:
+        node.annotation = canonical_annotation(node.annotation)
+        return node
+
+    def _function(self, node: Any) -> Any:
+        self.generic_visit(node)
+        node.returns = canonical_annotation(node.returns)
+        return node
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AnnAssign:
+        self.generic_visit(node)
+        if _last_name(node.annotation) == "TypeAlias" and node.value is not None:
+            node.value = canonical_annotation(node.value)
+        node.annotation = canonical_annotation(node.annotation)
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.Call:
+        self.generic_visit(node)
+        name = _last_name(node.func)
+        if name == "cast" and node.args:
+            node.args[0] = canonical_annotation(node.args[0])
+        elif name == "NewType" and len(node.args) > 1:
+            node.args[1] = canonical_annotation(node.args[1])
+        elif name == "TypeVar":
+            node.args[1:] = [canonical_annotation(arg) for arg in node.args[1:]]
+            for keyword in node.keywords:
+                if keyword.arg == "bound":
+                    keyword.value = canonical_annotation(keyword.value)
+        return node
+
+
+# --- imports -----------------------------------------------------------------------------------------------
+
+Binding = Tuple[str, Optional[str], Optional[str], int]  # (module, name, alias, level)
+
+
+def _bindings(statement: ast.AST) -> List[Binding]:
+    if isinstance(statement, ast.Import):
+        return [(alias.name, None, alias.asname, 0) for alias in statement.names]
+    return [(statement.module or "", alias.name, alias.asname, statement.level) for alias in statement.names]
+
+
+def _is_import(statement: ast.AST) -> bool:
+    return isinstance(statement, (ast.Import, ast.ImportFrom))
+
+
+def _import_runs(body: List[ast.stmt]) -> List[Any]:
+    """The body with each run of consecutive imports replaced by a Counter of its bindings."""
+    result: List[Any] = []
+    for statement in body:
+        if _is_import(statement):
+            if result and isinstance(result[-1], Counter):
+                result[-1].update(_bindings(statement))
+            else:
+                result.append(Counter(_bindings(statement)))
+        else:
+            result.append(statement)
+    return result
+
+
+def _total(items: List[Any]) -> Counter:
+    total: Counter = Counter()
+    for item in items:
+        if isinstance(item, Counter):
+            total.update(item)
+    return total
+
+
+def _only(run: Counter, modules: FrozenSet[str]) -> bool:
+    return all(binding[0] in modules and binding[3] == 0 for binding in run)
+
+
+def _compare_runs(before: Counter, after: Counter) -> Optional[str]:
+    for binding in before:
+        if binding not in after and binding[0] not in REMOVABLE_IMPORT_MODULES:
+            return f"import of {_describe(binding)} was dropped"
+    for binding, count in after.items():
+        if binding not in before and binding[0] not in TYPING_MODULES:
+            return f"import of {_describe(binding)} was added"
+        if binding in before and count > before[binding]:
+            return f"import of {_describe(binding)} was duplicated"
+    return None
+
+
+def _describe(binding: Binding) -> str:
+    module, name, alias, level = binding
+    text = "." * level + module + (f".{name}" if name else "")
+    return text + (f" as {alias}" if alias else "")
+
+
+# --- renames and asserts -----------------------------------------------------------------------------------
+
+
+class _Renamer(ast.NodeTransformer):
+    def __init__(self, names: Dict[str, str]) -> None:
+        self.names = names
+
+    def _function(self, node: Any) -> Any:
+        node.name = self.names.get(node.name, node.name)
+        return self.generic_visit(node)
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        node.id = self.names.get(node.id, node.id)
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        node.attr = self.names.get(node.attr, node.attr)
+        return self.generic_visit(node)
+
+
+def _unordered(first: ast.AST, second: ast.AST) -> List[ast.AST]:
+    return sorted([first, second], key=ast.dump)
+
+
+class _EqualityNormaliser(ast.NodeTransformer):
+    def visit_Assert(self, node: ast.Assert) -> ast.Assert:
+        self.generic_visit(node)
+        test = node.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)):
+            test.left, test.comparators[0] = _unordered(test.left, test.comparators[0])
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.Call:
+        self.generic_visit(node)
+        if _last_name(node.func) in UNITTEST_EQUALITY_METHODS:
+            keywords = {keyword.arg: keyword for keyword in node.keywords}
+            values = node.args[:2] + [keywords[key].value for key in ("first", "second") if key in keywords]
+            if len(values) == 2:
+                ordered = _unordered(*values)
+                node.args = [arg for arg in node.args[2:]]
+                node.keywords = [k for k in node.keywords if k.arg not in ("first", "second")]
+                node.args[0:0] = ordered
+        return node
+
+
+# --- comparison --------------------------------------------------------------------------------------------
+
+
+def _normalise(tree: ast.Module, renames: Dict[str, str]) -> ast.Module:
+    tree = copy.deepcopy(tree)
+    if renames:
+        tree = _Renamer(renames).visit(tree)
+    tree = _AnnotationNormaliser().visit(tree)
+    tree = _EqualityNormaliser().visit(tree)
+    return tree
+
+
+def _bodies(node: ast.AST) -> List[Tuple[str, List[ast.stmt]]]:
+    return [
+        (field, value)
+        for field, value in ast.iter_fields(node)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt)
+    ]
+
+
+def _line(node: Any) -> int:
+    return getattr(node, "lineno", 0)
+
+
+def compare_bodies(before: List[ast.stmt], after: List[ast.stmt]) -> Optional[str]:
+    """None when equal up to the allowed changes, else what differs (with the input's line)."""
+    old_runs, new_runs = _import_runs(before), _import_runs(after)
+    problem = _compare_runs(_total(old_runs), _total(new_runs))
+    if problem:
+        return problem
+    old = [item for item in old_runs if not (isinstance(item, Counter) and _only(item, REMOVABLE_IMPORT_MODULES))]
+    new = [item for item in new_runs if not (isinstance(item, Counter) and _only(item, TYPING_MODULES))]
+    old_code = [item for item in old if not isinstance(item, Counter)]
+    new_code = [item for item in new if not isinstance(item, Counter)]
+    if len(old_code) != len(new_code):
+        first = before[0] if before else None
+        return f"the statements from line {_line(first)} on are not the same ({len(old_code)} before, {len(new_code)} after)"
+    for old_item, new_item in zip(old_code, new_code):
+        problem = compare_nodes(old_item, new_item)
+        if problem:
+            return problem
+    if len(old) != len(new):
+        return _moved_across(old, new)
+    for old_item, new_item in zip(old, new):
+        if isinstance(old_item, Counter) != isinstance(new_item, Counter):
+            return _moved_across(old, new)
+        if isinstance(old_item, Counter):
+            problem = _compare_runs(old_item, new_item)
+            if problem:
+                return problem
+    return None
+
+
+def _moved_across(old: List[Any], new: List[Any]) -> str:
+    for old_item, new_item in zip(old, new):
+        if isinstance(old_item, Counter) != isinstance(new_item, Counter):
+            where = old_item if not isinstance(old_item, Counter) else new_item
+            return f"imports moved across the statement at line {_line(where)}"
+    return "imports moved across other statements"
+
+
+def compare_nodes(before: ast.AST, after: ast.AST) -> Optional[str]:
+    if type(before) is not type(after):
+        return f"line {_line(before)}: a {type(before).__name__} became a {type(after).__name__}"
+    old_bodies = dict(_bodies(before))
+    new_bodies = dict(_bodies(after))
+    for field in set(old_bodies) | set(new_bodies):
+        problem = compare_bodies(old_bodies.get(field, []), new_bodies.get(field, []))
+        if problem:
+            return problem
+    for field, value in ast.iter_fields(before):
+        if field in old_bodies or field in new_bodies:
+            continue
+        other = getattr(after, field, None)
+        if ast.dump(_wrap(value)) != ast.dump(_wrap(other)):
+            return f"line {_line(before)}: the {type(before).__name__} changed ({field})"
+    return None
+
+
+def _wrap(value: Any) -> ast.AST:
+    if isinstance(value, ast.AST):
+        return value
+    if isinstance(value, list):
+        return ast.List(elts=[_wrap(item) for item in value], ctx=ast.Load())
+    return ast.Constant(value=value)
+
+
+def renames_from(changes: Sequence[Change]) -> Dict[str, str]:
+    """new name -> old name, from test-names' `old -> new` messages."""
+    renames: Dict[str, str] = {}
+    for change in changes:
+        if change.codemod == "test-names":
+            match = RENAME_RE.match(change.message)
+            if match:
+                renames[match.group(2)] = match.group(1)
+    return renames
+
+
+def equivalence_problem(source: bytes, output: bytes, changes: Sequence[Change]) -> Optional[str]:
+    """What differs beyond the allowed changes, or None. Input that CPython cannot parse is not compared."""
+    before = _parse(source)
+    if before is None:
+        return None
+    after = _parse(output)
+    if after is None:
+        return "output does not parse"
+    try:
+        return compare_nodes(_normalise(before, {}), _normalise(after, renames_from(changes)))
+    except RecursionError:
+        return None
+
+
+# --- the guard ---------------------------------------------------------------------------------------------
+
+RunCodemods = Callable[..., FixResult]
+
+
+def _culprit(source: bytes, result: FixResult, check: Callable[[FixResult], Optional[str]], rerun: RunCodemods) -> str:
+    """When several codemods changed the file, run each alone to find the one that misbehaves."""
+    names = result.changed_by()
+    if len(names) > 1:
+        for name in names:
+            try:
+                alone = rerun(source, names=[name])
+            except StylefixError:
+                return name
+            if alone.changes and check(alone):
+                return name
+    return ", ".join(names) or "stylefix"
+
+
+def verify(source: bytes, result: FixResult, path: Path, config: Config, rerun: RunCodemods) -> None:
+    """Raise InternalError (nothing gets written) unless the result passes every guard."""
+
+    def unstable(candidate: FixResult) -> Optional[str]:
+        try:
+            again = rerun(candidate.source)
+        except StylefixError as error:
+            return f"output does not parse ({error.message})"
+        if again.changes:
+            change = again.changes[0]
+            return f"not stable: a second run changes line {change.line} again ({change.message})"
+        return None
+
+    def not_equivalent(candidate: FixResult) -> Optional[str]:
+        return equivalence_problem(source, candidate.source, candidate.changes)
+
+    for check in (not_equivalent, unstable):
+        problem = check(result)
+        if problem:
+            raise InternalError(_culprit(source, result, check, rerun), problem)

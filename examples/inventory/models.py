@@ -1,0 +1,9 @@
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass
+class Item:
+    sku: str
+    price: float
+    note: Optional[str] = None
