@@ -1,0 +1,236 @@
+"""`make bench`: stylefix against its peers and the LibCST floor, side by side on the same pinned corpus.
+
+Prints a table (median wall seconds of N runs, lines/second, ratios to the targets) and writes it, with the
+machine description, to docs/benchmarks.md. Not a test: nothing here asserts a time.
+"""
+import argparse
+from dataclasses import dataclass
+import json
+import os
+from pathlib import Path
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Callable, Dict, List, Optional, Sequence
+
+from corpus import CORPUS_DIR, PROJECT_ROOT, count_lines, fetch, python_files
+
+BIN = Path(sys.executable).parent
+RUNS = 3
+JOBS = os.cpu_count() or 1
+LSP_REQUESTS = 50
+LSP_FILE_LINES = 1000
+BENCH_CONFIG = "[tool.stylefix]\n"  # defaults: all four codemods
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: List[float]
+    lines: int
+    peak_rss_mb: float = 0.0
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def _run(command: Sequence[str], cwd: Path, env: Optional[Dict[str, str]] = None) -> float:
+    started = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, env={**os.environ, **(env or {})})
+    elapsed = time.perf_counter() - started
+    if completed.returncode not in (0, 1):
+        tail = completed.stderr.decode(errors="replace")[-2000:]
+        print(f"  ! {' '.join(command[:3])} exited {completed.returncode}: {tail}", flush=True)
+    return elapsed
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _measure(name: str, lines: int, runs: int, once: Callable[[], float], prepare: Callable[[], None] = None) -> Timing:
+    seconds = []
+    for _ in range(runs):
+        if prepare is not None:
+            prepare()
+        seconds.append(once())
+    timing = Timing(name, seconds, lines)
+    print(f"{name:42} median {timing.median:8.2f} s  runs {' '.join(f'{s:.2f}' for s in seconds)}", flush=True)
+    return timing
+
+
+FLOOR_SCRIPT = """
+import sys
+from concurrent.futures import ProcessPoolExecutor
+import libcst
+
+def one(path):
+    with open(path, "rb") as handle:
+        source = handle.read()
+    try:
+        return len(libcst.parse_module(source).bytes)
+    except Exception:
+        return 0
+
+paths = [line.strip() for line in open(sys.argv[1]) if line.strip()]
+with ProcessPoolExecutor(int(sys.argv[2])) as pool:
+    sum(pool.map(one, paths, chunksize=16))
+"""
+
+
+def lsp_latency(sample: Path, work: Path) -> Dict[str, float]:
+    """Median and p95 of textDocument/formatting on a ~1,000-line file, through the real server over stdio."""
+    script = PROJECT_ROOT / "scripts" / "lsp_latency.py"
+    if not script.exists():
+        return {}
+    completed = subprocess.run(
+        [sys.executable, str(script), str(sample), str(LSP_REQUESTS)], cwd=work, capture_output=True, timeout=600
+    )
+    if completed.returncode != 0:
+        print(completed.stderr.decode()[-2000:])
+        return {}
+    return json.loads(completed.stdout)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def _versions() -> str:
+    parts = []
+    for tool in ("stylefix", "usort", "isort", "ruff"):
+        completed = subprocess.run([str(BIN / tool), "--version"], capture_output=True)
+        parts.append(completed.stdout.decode().strip().splitlines()[0] if completed.stdout else tool)
+    import libcst
+
+    parts.append(f"libcst {libcst.__version__ if hasattr(libcst, '__version__') else ''}".strip())
+    return "; ".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--skip-peers", action="store_true", help="only stylefix (quick look while optimising)")
+    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+
+    releases = fetch()
+    files = [path for release in releases for path in python_files(release.directory)]
+    lines = count_lines(files)
+    print(f"corpus: {len(releases)} projects, {len(files)} files, {lines} lines; {JOBS} processes\n", flush=True)
+
+    work = Path(tempfile.mkdtemp(prefix="stylefix-bench-"))
+    try:
+        corpus = work / "corpus"
+        shutil.copytree(CORPUS_DIR, corpus, ignore=shutil.ignore_patterns("*.tar.gz", "*.zip", "*.part"))
+        config = work / "stylefix.toml"
+        config.write_text(BENCH_CONFIG)
+        file_list = work / "files.txt"
+        file_list.write_text("\n".join(str(corpus / path.relative_to(CORPUS_DIR)) for path in files))
+        targets = [str(corpus / release.directory.name) for release in releases]
+        stylefix = [str(BIN / "stylefix"), "check", "-q", "--config", str(config), "--jobs", str(JOBS)]
+        cache_dir = work / ".stylefix_cache"
+        timings: List[Timing] = []
+
+        def clear_cache() -> None:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+
+        timings.append(_measure("stylefix check, cold (no cache)", lines, args.runs,
+                                lambda: _run(stylefix + ["--no-cache"] + targets, work)))
+        peak = _peak_rss_mb()
+        timings[-1].peak_rss_mb = peak
+        _run(stylefix + targets, work)  # fill the cache
+        timings.append(_measure("stylefix check, warm (all cache hits)", lines, args.runs,
+                                lambda: _run(stylefix + targets, work)))
+        small = corpus / "click-8.1.8" / "src" / "click" / "globals.py"
+        small_lines = count_lines([small])
+        timings.append(_measure(f"stylefix check, one small file ({small_lines} lines)", small_lines, args.runs,
+                                lambda: _run(stylefix + ["--no-cache", str(small)], work)))
+        timings.append(_measure("LibCST parse+codegen floor (same processes)", lines, args.runs,
+                                lambda: _run([sys.executable, "-c", FLOOR_SCRIPT, str(file_list), str(JOBS)], work)))
+        if not args.skip_peers:
+            timings.append(_measure("usort check", lines, args.runs,
+                                    lambda: _run([str(BIN / "usort"), "check"] + targets, work)))
+            timings.append(_measure("isort --check-only", lines, args.runs,
+                                    lambda: _run([str(BIN / "isort"), "--check-only", "-q", "-j", str(JOBS)] + targets, work)))
+            _run([str(BIN / "ruff"), "check", "--select", "I", "--exit-zero"] + targets, work)  # fill ruff's cache
+            timings.append(_measure("ruff check --select I (warm cache)", lines, args.runs,
+                                    lambda: _run([str(BIN / "ruff"), "check", "--select", "I", "--exit-zero"] + targets, work)))
+        latency = lsp_latency(corpus / "django-5.1.4" / "django" / "db" / "models" / "query.py", work)
+        report = render(timings, latency, len(files), lines)
+        print("\n" + report)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        write_report(args.output, report)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def render(timings: List[Timing], latency: Dict[str, float], file_count: int, lines: int) -> str:
+    rows = ["| run | median s | runs (s) | lines/s |", "|---|---:|---|---:|"]
+    for timing in timings:
+        rate = f"{timing.lines / timing.median:,.0f}" if timing.median else "-"
+        runs = ", ".join(f"{seconds:.2f}" for seconds in timing.seconds)
+        rows.append(f"| {timing.name} | {timing.median:.2f} | {runs} | {rate} |")
+    lookup = {timing.name: timing for timing in timings}
+
+    def find(prefix: str) -> Optional[Timing]:
+        return next((timing for name, timing in lookup.items() if name.startswith(prefix)), None)
+
+    cold, warm, single = find("stylefix check, cold"), find("stylefix check, warm"), find("stylefix check, one")
+    floor, usort, ruff = find("LibCST"), find("usort"), find("ruff")
+    targets = ["| target | measured | goal | met |", "|---|---:|---:|---|"]
+
+    def target(label: str, value: Optional[float], goal: float, unit: str = "x") -> None:
+        if value is None:
+            targets.append(f"| {label} | n/a | <= {goal}{unit} | not measured |")
+            return
+        targets.append(f"| {label} | {value:.2f}{unit} | <= {goal}{unit} | {'yes' if value <= goal else 'NO'} |")
+
+    target("cold check / usort check", cold.median / usort.median if cold and usort else None, 1.0)
+    target("cold check / LibCST parse+codegen floor", cold.median / floor.median if cold and floor else None, 1.5)
+    target("warm check / ruff --select I (cached)", warm.median / ruff.median if warm and ruff else None, 3.0)
+    target("single small file, wall", single.median if single else None, 0.6, " s")
+    target("LSP formatting, 1,000-line file, p95", latency.get("p95_ms"), 150, " ms")
+    target("peak memory per process, cold run", cold.peak_rss_mb if cold else None, 300, " MB")
+    lsp = ""
+    if latency:
+        lsp = (
+            f"\nLSP `textDocument/formatting` on a {latency.get('lines', 0):.0f}-line file, {LSP_REQUESTS} requests: "
+            f"median {latency['median_ms']:.1f} ms, p95 {latency['p95_ms']:.1f} ms.\n"
+        )
+    return (
+        f"Machine: {machine()}\n\nTools: {_versions()}\n\n"
+        f"Corpus: {file_count} files, {lines:,} lines (`scripts/corpus.py` BENCH_PINS); {JOBS} processes where a "
+        f"tool takes a number; median of {len(timings[0].seconds)} runs.\n\n"
+        + "\n".join(rows) + "\n\n" + "\n".join(targets) + "\n" + lsp
+    )
+
+
+def write_report(path: Path, report: str) -> None:
+    marker_start, marker_end = "<!-- bench:start -->", "<!-- bench:end -->"
+    text = path.read_text() if path.exists() else "# Benchmarks\n\n" + marker_start + "\n" + marker_end + "\n"
+    if marker_start not in text:
+        text += "\n" + marker_start + "\n" + marker_end + "\n"
+    head, rest = text.split(marker_start, 1)
+    _, tail = rest.split(marker_end, 1)
+    stamp = time.strftime("%Y-%m-%d")
+    path.write_text(f"{head}{marker_start}\nMeasured {stamp} by `make bench`.\n\n{report}\n{marker_end}{tail}")
+
+
+if __name__ == "__main__":
+    main()
