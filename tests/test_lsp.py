@@ -308,3 +308,21 @@ async def test_WHEN_project_configuration_invalid_THEN_error_diagnostic_naming_i
     assert types.DiagnosticSeverity.Error == found[0].severity
     assert "unknown codemod 'no-such-codemod'" in found[0].message
     assert [] == await format_document(client, root / "module.py")
+
+
+async def test_WHEN_project_configures_a_conflicting_ruff_rule_THEN_warning_shown_once_per_project(
+    client: LanguageClient, workspace: Path
+) -> None:
+    pyproject = '[tool.stylefix]\nselect = ["test-names"]\n\n[tool.ruff.lint]\nselect = ["N802"]\n'
+    root = make_project(workspace, "conflicts", {"a.py": SORTED, "b.py": SORTED})
+    write_files(root, {"pyproject.toml": pyproject})
+    client.messages.clear()
+
+    await open_document(client, root / "a.py", SORTED)
+    await open_document(client, root / "b.py", SORTED)
+
+    expected_message = (
+        "pyproject.toml: ruff rule N802 (invalid-function-name) flags the `test_WHEN_..._THEN_...` names that "
+        'test-names writes; set in [tool.ruff.lint.per-file-ignores]: "test_*.py" = ["N802"], "*_test.py" = ["N802"]'
+    )
+    assert [(types.MessageType.Warning, expected_message)] == [(m.type, m.message) for m in client.messages]
