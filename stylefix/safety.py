@@ -42,7 +42,19 @@ UNITTEST_EQUALITY_METHODS: FrozenSet[str] = frozenset(
         "assertMultiLineEqual",
         "assertCountEqual",
         "assertEquals",
+        "assertNotEquals",
+        "assertAlmostEquals",
+        "assertNotAlmostEquals",
     }
+)
+# The keyword names unittest gives the two compared values, per method family.
+UNITTEST_OPERAND_KEYWORDS: Tuple[Tuple[str, str], ...] = (
+    ("first", "second"),
+    ("d1", "d2"),
+    ("seq1", "seq2"),
+    ("list1", "list2"),
+    ("tuple1", "tuple2"),
+    ("set1", "set2"),
 )
 RENAME_RE = re.compile(r"^(\w+) -> (\w+)")
 
@@ -262,14 +274,24 @@ class _EqualityNormaliser(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.Call:
         self.generic_visit(node)
-        if _last_name(node.func) in UNITTEST_EQUALITY_METHODS:
-            keywords = {keyword.arg: keyword for keyword in node.keywords}
-            values = node.args[:2] + [keywords[key].value for key in ("first", "second") if key in keywords]
-            if len(values) == 2:
-                ordered = _unordered(*values)
-                node.args = [arg for arg in node.args[2:]]
-                node.keywords = [k for k in node.keywords if k.arg not in ("first", "second")]
-                node.args[0:0] = ordered
+        if _last_name(node.func) not in UNITTEST_EQUALITY_METHODS:
+            return node
+        keywords = {keyword.arg: keyword for keyword in node.keywords}
+        names = next((pair for pair in UNITTEST_OPERAND_KEYWORDS if set(pair) & set(keywords)), ("first", "second"))
+        slots: List[Tuple[str, Any]] = []  # ("arg", index) or ("kw", keyword) for the two compared values
+        for index in range(min(2, len(node.args))):
+            slots.append(("arg", index))
+        for name in names[len(slots) :]:
+            if name in keywords:
+                slots.append(("kw", keywords[name]))
+        if len(slots) != 2:
+            return node
+        values = [node.args[ref] if kind == "arg" else ref.value for kind, ref in slots]
+        for (kind, ref), value in zip(slots, _unordered(*values)):
+            if kind == "arg":
+                node.args[ref] = value
+            else:
+                ref.value = value
         return node
 
 
