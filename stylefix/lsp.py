@@ -5,7 +5,6 @@ so format-on-save, pre-commit and `stylefix fix` agree. LibCST is imported only 
 """
 import asyncio
 import codecs
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 import difflib
 import io
@@ -210,7 +209,8 @@ class StylefixServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("stylefix", VERSION, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.project_modules: Dict[Path, FrozenSet[str]] = {}
-        self.results: "OrderedDict[Tuple, Outcome]" = OrderedDict()
+        # Least recently used first (dicts keep insertion order).
+        self.results: Dict[Tuple[str, Optional[Tuple[str, ...]], str, str], Outcome] = {}
         self.pending: Dict[str, asyncio.TimerHandle] = {}
         self.warned_roots: Set[Path] = set()
         # (root, module name) pairs the index was rebuilt for, so a file outside the index costs one rebuild only
@@ -265,14 +265,11 @@ class StylefixServer(LanguageServer):
         if Excluder(config).is_excluded(path, is_dir=False):
             return Outcome(text, excluded=True)
         key = (document.uri, tuple(names) if names is not None else None, config.fingerprint(), str(path))
-        cached = self.results.get(key)
-        if cached is not None and cached.text == text:
-            self.results.move_to_end(key)
-            return cached
-        result = fix_text(text, path, config, names)
+        cached = self.results.pop(key, None)
+        result = cached if cached is not None and cached.text == text else fix_text(text, path, config, names)
         self.results[key] = result
         while len(self.results) > RESULT_CACHE_SIZE:
-            self.results.popitem(last=False)
+            del self.results[next(iter(self.results))]
         return result
 
     def publish(self, uri: str) -> None:

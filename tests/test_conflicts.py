@@ -357,7 +357,8 @@ def test_WHEN_assert_order_scope_all_THEN_sim300_ignored_everywhere_not_per_file
 
     warnings = warnings_of(tmp_path)
 
-    assert [w.endswith('; set in [tool.ruff.lint]: ignore = ["SIM300"]') for w in warnings] == [True]
+    assert 1 == len(warnings)
+    assert warnings[0].endswith('; set in [tool.ruff.lint]: ignore = ["SIM300"]')
 
 
 RESOLVED_CASES: List[Tuple[str, str, List[str]]] = [
@@ -396,22 +397,11 @@ def test_WHEN_isort_configured_above_the_repository_root_THEN_not_used(tmp_path:
     assert [] == warnings_of(tmp_path / "repo")
 
 
-def test_WHEN_other_tools_configuration_broken_THEN_no_warning_and_stylefix_runs(tmp_path: Path) -> None:
-    write_files(
-        tmp_path,
-        {
-            "pyproject.toml": "[tool.stylefix]\n",
-            "ruff.toml": "[lint\nselect = [",
-            "setup.cfg": "[isort\nprofile",
-            "pkg/a.py": "import sys\nimport os\n",
-        },
-    )
-
-    completed = run_cli(["check", "--no-cache", "pkg"], cwd=tmp_path)
+def test_WHEN_other_tools_configuration_broken_THEN_no_warning(tmp_path: Path) -> None:
+    files = {"pyproject.toml": "[tool.stylefix]\n", "ruff.toml": "[lint\nselect = [", "setup.cfg": "[isort\nprofile"}
+    write_files(tmp_path, files)
 
     assert [] == warnings_of(tmp_path)
-    assert 1 == completed.returncode
-    assert "warning" not in completed.stderr.decode()
 
 
 def readme_snippets(language: str) -> List[str]:

@@ -246,7 +246,7 @@ async def test_WHEN_document_unparseable_THEN_one_error_diagnostic_no_edits_and_
     assert IMPORT_EDITS == await format_document(client, root / "fine.py")
 
 
-async def test_WHEN_document_changed_THEN_diagnostics_follow_the_new_text(
+async def test_WHEN_document_changed_or_saved_THEN_diagnostics_follow_the_new_text(
     client: LanguageClient, workspace: Path
 ) -> None:
     root = make_project(workspace, "changes", {"module.py": SORTED})
@@ -265,6 +265,10 @@ async def test_WHEN_document_changed_THEN_diagnostics_follow_the_new_text(
 
     assert ["sort-imports"] == [diagnostic.code for diagnostic in found]
     assert IMPORT_EDITS == await format_document(client, path)
+    # TEST: saving publishes them again, without waiting for a pause
+    client.diagnostics.pop(uri, None)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    assert found == await diagnostics_for(client, uri)
     # TEST: closing the document clears its diagnostics
     client.diagnostics.pop(uri, None)
     close_document(client, path)
