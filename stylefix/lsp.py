@@ -195,7 +195,7 @@ def wanted_kind(kind: str, only: Optional[Sequence[str]]) -> bool:
 def _quick_fix_title(change: Change, count: int) -> str:
     if count == 1:
         return f"stylefix: {change.message} ({change.codemod})"
-    # The quick fix runs the whole codemod: one change alone may need another (e.g. the import a rename adds).
+    # The quick fix runs the whole codemod: one change alone may need another (the import typing-generics adds).
     return f"stylefix: apply {change.codemod} ({count} changes, including {change.message})"
 
 
