@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 # Modules whose imports typing-generics may remove once its rewrite left them unused.
 REMOVABLE_IMPORT_MODULES: FrozenSet[str] = frozenset({"collections.abc", "collections", "contextlib"})
 TYPING_MODULES: FrozenSet[str] = frozenset({"typing"})
+FLEXIBLE_IMPORT_MODULES: FrozenSet[str] = REMOVABLE_IMPORT_MODULES | TYPING_MODULES
 UNITTEST_EQUALITY_METHODS: FrozenSet[str] = frozenset(
     {
         "assertEqual",
@@ -110,47 +111,72 @@ def _union_members(node: ast.AST) -> Optional[List[ast.AST]]:
     return None
 
 
-def canonical_annotation(node: Optional[ast.AST]) -> Optional[ast.AST]:
-    """An annotation with aliases mapped to one name each, unions flattened to sorted sets, strings parsed."""
+def canonical_annotation(node: Optional[ast.AST], aliases: Optional[Dict[str, str]] = None) -> Optional[ast.AST]:
+    """An annotation with aliases mapped to one name each, unions flattened to sorted sets, strings parsed.
+
+    `aliases` maps names bound by `from m import X as Y` to X's canonical key.
+    """
     if node is None:
         return None
+    aliases = aliases or {}
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
             parsed = ast.parse(node.value.strip(), mode="eval").body
         except SyntaxError:
             return node
-        return canonical_annotation(parsed)
+        return canonical_annotation(parsed, aliases)
     members = _union_members(node)
     if members is not None:
         flat: Dict[str, ast.AST] = {}
         for member in members:
-            canonical = canonical_annotation(member)
+            canonical = canonical_annotation(member, aliases)
             nested = canonical.elts if isinstance(canonical, ast.Set) else [canonical]
             for item in nested:
                 flat.setdefault(ast.dump(item), item)
         return ast.Set(elts=[flat[key] for key in sorted(flat)])
     if isinstance(node, (ast.Name, ast.Attribute)):
         name = _last_name(node)
-        if name in CANONICAL_NAMES:
-            return ast.Name(id="~" + CANONICAL_NAMES[name], ctx=ast.Load())
+        key = aliases.get(name) if isinstance(node, ast.Name) else None
+        key = key or CANONICAL_NAMES.get(name or "")
+        if key:
+            return ast.Name(id="~" + key, ctx=ast.Load())
         return node
     if isinstance(node, ast.Subscript):
-        return ast.Subscript(value=canonical_annotation(node.value), slice=canonical_annotation(node.slice), ctx=ast.Load())
+        return ast.Subscript(
+            value=canonical_annotation(node.value, aliases), slice=canonical_annotation(node.slice, aliases), ctx=ast.Load()
+        )
     if isinstance(node, (ast.Tuple, ast.List)):
-        return type(node)(elts=[canonical_annotation(element) for element in node.elts], ctx=ast.Load())
+        return type(node)(elts=[canonical_annotation(element, aliases) for element in node.elts], ctx=ast.Load())
     return node
+
+
+def import_aliases(tree: ast.Module) -> Dict[str, str]:
+    """Names bound by `from m import X as Y` where X is a typing alias or what one aliases: Y -> X's key."""
+    aliases: Dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.asname and alias.name in CANONICAL_NAMES:
+                    aliases[alias.asname] = CANONICAL_NAMES[alias.name]
+    return aliases
 
 
 class _AnnotationNormaliser(ast.NodeTransformer):
     """Rewrites every typing context (the places typing-generics may change) into canonical form."""
 
+    def __init__(self, aliases: Dict[str, str]) -> None:
+        self.aliases = aliases
+
+    def _canonical(self, node: Optional[ast.AST]) -> Optional[ast.AST]:
+        return canonical_annotation(node, self.aliases)
+
     def visit_arg(self, node: ast.arg) -> ast.arg:
-        node.annotation = canonical_annotation(node.annotation)
+        node.annotation = self._canonical(node.annotation)
         return node
 
     def _function(self, node: Any) -> Any:
         self.generic_visit(node)
-        node.returns = canonical_annotation(node.returns)
+        node.returns = self._canonical(node.returns)
         return node
 
     visit_FunctionDef = _function
@@ -159,22 +185,22 @@ class _AnnotationNormaliser(ast.NodeTransformer):
     def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AnnAssign:
         self.generic_visit(node)
         if _last_name(node.annotation) == "TypeAlias" and node.value is not None:
-            node.value = canonical_annotation(node.value)
-        node.annotation = canonical_annotation(node.annotation)
+            node.value = self._canonical(node.value)
+        node.annotation = self._canonical(node.annotation)
         return node
 
     def visit_Call(self, node: ast.Call) -> ast.Call:
         self.generic_visit(node)
         name = _last_name(node.func)
         if name == "cast" and node.args:
-            node.args[0] = canonical_annotation(node.args[0])
+            node.args[0] = self._canonical(node.args[0])
         elif name == "NewType" and len(node.args) > 1:
-            node.args[1] = canonical_annotation(node.args[1])
+            node.args[1] = self._canonical(node.args[1])
         elif name == "TypeVar":
-            node.args[1:] = [canonical_annotation(arg) for arg in node.args[1:]]
+            node.args[1:] = [self._canonical(arg) for arg in node.args[1:]]
             for keyword in node.keywords:
                 if keyword.arg == "bound":
-                    keyword.value = canonical_annotation(keyword.value)
+                    keyword.value = self._canonical(keyword.value)
         return node
 
 
@@ -302,7 +328,7 @@ def _normalise(tree: ast.Module, renames: Dict[str, str]) -> ast.Module:
     tree = copy.deepcopy(tree)
     if renames:
         tree = _Renamer(renames).visit(tree)
-    tree = _AnnotationNormaliser().visit(tree)
+    tree = _AnnotationNormaliser(import_aliases(tree)).visit(tree)
     tree = _EqualityNormaliser().visit(tree)
     return tree
 
@@ -325,8 +351,10 @@ def compare_bodies(before: List[ast.stmt], after: List[ast.stmt]) -> Optional[st
     problem = _compare_runs(_total(old_runs), _total(new_runs))
     if problem:
         return problem
-    old = [item for item in old_runs if not (isinstance(item, Counter) and _only(item, REMOVABLE_IMPORT_MODULES))]
-    new = [item for item in new_runs if not (isinstance(item, Counter) and _only(item, TYPING_MODULES))]
+    # typing-generics adds typing imports (merged into a run, or as a run of their own) and drops collections
+    # ones: runs made only of those may appear or vanish; the totals above already caught real drops and adds.
+    old = [item for item in old_runs if not (isinstance(item, Counter) and _only(item, FLEXIBLE_IMPORT_MODULES))]
+    new = [item for item in new_runs if not (isinstance(item, Counter) and _only(item, FLEXIBLE_IMPORT_MODULES))]
     old_code = [item for item in old if not isinstance(item, Counter)]
     new_code = [item for item in new if not isinstance(item, Counter)]
     if len(old_code) != len(new_code):
@@ -342,10 +370,14 @@ def compare_bodies(before: List[ast.stmt], after: List[ast.stmt]) -> Optional[st
         if isinstance(old_item, Counter) != isinstance(new_item, Counter):
             return _moved_across(old, new)
         if isinstance(old_item, Counter):
-            problem = _compare_runs(old_item, new_item)
+            problem = _compare_runs(_without(old_item, FLEXIBLE_IMPORT_MODULES), _without(new_item, FLEXIBLE_IMPORT_MODULES))
             if problem:
                 return problem
     return None
+
+
+def _without(run: Counter, modules: FrozenSet[str]) -> Counter:
+    return Counter({binding: count for binding, count in run.items() if binding[0] not in modules or binding[3]})
 
 
 def _moved_across(old: List[Any], new: List[Any]) -> str:
