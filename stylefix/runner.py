@@ -154,7 +154,16 @@ def fix_file(path: Path, config: Config, options: RunOptions) -> Outcome:
     return outcome
 
 
+def with_project_modules(config: Config) -> Config:
+    """`config` with the project's module index that sort-imports needs to recognise local imports."""
+    if "sort-imports" in config.enabled and not config.project_modules:
+        return replace(config, project_modules=project_modules(config))
+    return config
+
+
 def fix_stdin(source: bytes, filename: Optional[Path], config: Config, options: RunOptions) -> FileResult:
+    # The same index `fix_paths` uses, so an editor's format-on-save and a run on the file agree.
+    config = with_project_modules(config)
     path = filename or Path("<stdin>")
     display = str(filename) if filename else "-"
     outcome = process_source(source, path, display, config, options, write=False)
@@ -264,8 +273,7 @@ def fix_paths(
     for path in found.excluded:
         yield FileResult(str(path), Status.EXCLUDED)
     files = sorted(found.files, key=lambda path: str(path))
-    if "sort-imports" in config.enabled and not config.project_modules:
-        config = replace(config, project_modules=project_modules(config))
+    config = with_project_modules(config)
     cache: Optional[Cache] = open_cache(config.root, config.fingerprint()) if options.use_cache else None
     ready: dict = {}
     work: List[Path] = []
