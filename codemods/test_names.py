@@ -5,11 +5,10 @@ body calls (the "function under test"), and the docstring. Everything is determi
 gives the same names, and a renamed file is left alone by a second run.
 """
 import builtins
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import functools
 import logging
 import os
-from pathlib import Path
 import re
 import sys
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
@@ -39,13 +38,13 @@ OUTCOME_VERBS: FrozenSet[str] = frozenset(
     {
         "accepts", "adds", "allows", "appends", "applies", "are", "becomes", "behaves", "breaks", "builds", "calls",
         "can", "cannot", "clears", "closes", "contains", "converts", "creates", "defines", "deletes", "denies",
-        "detects", "does", "doesnt", "dont", "emits", "equals", "errors", "excludes", "executes", "exits",
+        "detects", "does", "doesnt", "emits", "equals", "errors", "excludes", "executes", "exits",
         "expands", "fails", "falls", "finds", "gives", "handles", "has", "have", "ignores", "includes", "is",
         "isnt", "keeps", "logs", "maintains", "matches", "opens", "outputs", "overrides", "overwrites", "passes",
         "preserves", "prevents", "prints", "produces", "raises", "reflects", "refers", "registers", "rejects",
         "removes", "renders", "replaces", "resolves", "respects", "restores", "retains", "retries", "returns",
         "saves", "sends", "sets", "shows", "skips", "starts", "stops", "stores", "succeeds", "supports",
-        "survives", "throws", "triggers", "updates", "uses", "validates", "warns", "was", "were", "works",
+        "survives", "swallows", "throws", "triggers", "updates", "uses", "validates", "warns", "was", "were", "works",
         "writes", "yields",
     }
 )
@@ -64,6 +63,11 @@ CONDITION_MARKERS: FrozenSet[str] = frozenset(
 )
 # Markers that carry no meaning once the condition sits behind `_AND_`; the others stay ("AND_without_header").
 DROPPED_MARKERS: FrozenSet[str] = frozenset({"given", "if", "when", "whenever"})
+# Markers that open a clause with its own verb ("when_file_is_missing"); the others take a noun phrase, so a weak
+# verb after them is the outcome ("during_shutdown_is_skipped").
+CLAUSE_MARKERS: FrozenSet[str] = frozenset({"given", "if", "unless", "when", "whenever", "while"})
+# Kept in front of a base-form outcome verb: "dont_raise" stays "dont_raise", never "raises".
+NEGATIONS: FrozenSet[str] = frozenset({"cannot", "dont", "never", "not"})
 FILLER_WORDS: FrozenSet[str] = frozenset({"a", "an", "it", "that", "the"})
 # An action made only of these names no function, so the function the body calls is the better action.
 VAGUE_WORDS: FrozenSet[str] = frozenset(
@@ -90,7 +94,8 @@ HELPER_ROOTS: FrozenSet[str] = frozenset(
 )
 # Any part containing "mock" is a mock too (mock_client.deploy, MagicMock, unittest.mock.call).
 MOCK_NAMES: FrozenSet[str] = frozenset({"patch", "patcher", "patchers"})
-# A one-word overlap (`get`) is too weak to say the old name meant this function.
+# A one-word overlap is too weak to say the old name meant this function (`get` for `get_format_args`), unless
+# it is the last word of the function's name (`total` for `compute_total`).
 MIN_SHARED_WORDS = 2
 # A comment that opens the "act" section of a test: "# Run our test", "# Act", "# When".
 ACT_COMMENT_RE = re.compile(r"^#\s*(?:Run|RUN|Act|ACT|When|WHEN)\b")
@@ -238,21 +243,21 @@ def segment(words: Sequence[str]) -> NameParts:
     conditions: List[List[str]] = []
     outcome: List[str] = []
     state = "action"
+    clause = False
     for word in words:
+        current = action if state == "action" else conditions[-1] if state == "condition" else outcome
         if word in CONDITION_MARKERS:
             conditions.append([] if word in DROPPED_MARKERS else [word])
-            state = "condition"
+            state, clause = "condition", word in CLAUSE_MARKERS
         elif state == "condition" and word == "and":
             conditions.append([])
-        elif state != "outcome" and _starts_outcome(word, state == "action" and bool(action)):
+        elif state != "outcome" and _starts_outcome(word, bool(action) if state == "action" else not clause):
+            if word in BASE_OUTCOME_VERBS and current and current[-1] in NEGATIONS:
+                outcome.append(current.pop())
             outcome.append(word)
             state = "outcome"
-        elif state == "action":
-            action.append(word)
-        elif state == "condition":
-            conditions[-1].append(word)
         else:
-            outcome.append(word)
+            current.append(word)
     while action and action[0] in FILLER_WORDS:
         action.pop(0)
     cleaned = tuple(tuple(w for w in words if w not in FILLER_WORDS) for words in conditions)
@@ -341,7 +346,8 @@ def plan_name(old: str, facts: BodyFacts) -> Optional[Naming]:
             outcome = parts.outcome
             action = parts.action
             shared = _shared_prefix(action, call_keys)
-            shared = shared if shared >= MIN_SHARED_WORDS else 0
+            if shared < MIN_SHARED_WORDS and not (shared == 1 and action[0].lower() == call_keys[-1]):
+                shared = 0
             vague = bool(action) and all(word.lower() in VAGUE_WORDS or word.isdigit() for word in action)
             if call_words and (not action or shared or vague):
                 # The old name starts with part of the function's name (`next_vni` for `get_next_vni`) or says
@@ -390,7 +396,7 @@ def disambiguate(naming: Naming, old_words: Sequence[str], taken: Set[str], max_
         return name
     used = {word.lower() for part in (naming.when, naming.then, *naming.conditions) for word in part}
     for word in old_words:
-        if word.lower() in used or word.lower() in NON_CONTENT_WORDS or word in TAGS:
+        if {word.lower(), conjugate(word.lower())} & used or word.lower() in NON_CONTENT_WORDS or word in TAGS:
             continue
         used.add(word.lower())
         candidate = compose(Naming(naming.when, naming.conditions + ((word,),), naming.then))
@@ -588,7 +594,11 @@ def _target_names(target: cst.CSTNode) -> Iterator[str]:
 
 def function_bindings(node: cst.FunctionDef) -> Set[str]:
     """Parameters and names the body binds: calling one of them calls a helper or a value, not the code under test."""
-    names = {param.name.value for param in (*node.params.params, *node.params.posonly_params, *node.params.kwonly_params)}
+    params = node.params
+    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
     pending: List[cst.BaseStatement] = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
     while pending:
         statement = pending.pop()
@@ -999,7 +1009,8 @@ class TestNames(StylefixCodemod):
             name = test.name.value
             if name in overridden:
                 if name_words(name) is not None and not is_conforming(name):
-                    self.warn(f"{self.line_of(test)}: {name} overrides or is overridden in a related class; not renamed")
+                    line = self.line_of(test)
+                    self.warn(f"{line}: {name} overrides or is overridden in a related class; not renamed")
                 continue
             yield test, info.kind
 
