@@ -110,6 +110,7 @@ NOT_A_TEST_DECORATORS: FrozenSet[str] = frozenset(
     {"cached_property", "deleter", "getter", "overload", "property", "setter"}
 )
 UNITTEST_BASE_SUFFIX = "TestCase"
+CLASS_NAME_NOISE: FrozenSet[str] = frozenset({"case", "cases", "test", "tests"})
 PYTEST, UNITTEST, UNKNOWN = "pytest", "unittest", "unknown"
 PYTEST_CONFIG_FILES: Tuple[str, ...] = ("pyproject.toml", "pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg")
 CONFTEST = "conftest.py"
@@ -137,6 +138,8 @@ class BodyFacts:
     call: Optional[str] = None
     raises: Optional[str] = None  # "" when the body is one pytest.raises block with no single exception name
     docstring: Optional[str] = None
+    # The words of the test's class name without test/tests/case: `PeekableTests` -> ("peekable",)
+    class_words: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -349,9 +352,11 @@ def plan_name(old: str, facts: BodyFacts) -> Optional[Naming]:
             if shared < MIN_SHARED_WORDS and not (shared == 1 and action[0].lower() == call_keys[-1]):
                 shared = 0
             vague = bool(action) and all(word.lower() in VAGUE_WORDS or word.isdigit() for word in action)
-            if call_words and (not action or shared or vague):
-                # The old name starts with part of the function's name (`next_vni` for `get_next_vni`) or says
-                # nothing a function could be called: the function is the action, the rest a condition.
+            named_by_class = bool(call_keys) and _find_span(facts.class_words, call_keys) is not None
+            if call_words and (not action or shared or vague or named_by_class):
+                # The old name starts with part of the function's name (`next_vni` for `get_next_vni`), its class
+                # is named after the function (`PeekableTests`), or the name says nothing a function could be
+                # called: the function is the action, the rest a condition.
                 when = (*call_words, CALLED)
                 leftover = action[shared:]
                 conditions = ((leftover,) if leftover else ()) + conditions
@@ -622,11 +627,19 @@ def function_bindings(node: cst.FunctionDef) -> Set[str]:
     return names
 
 
-def body_facts(node: cst.FunctionDef, module_names: FrozenSet[str]) -> BodyFacts:
+def class_words(class_name: Optional[str]) -> Tuple[str, ...]:
+    if class_name is None:
+        return ()
+    return tuple(word for word in camel_words(class_name) if word not in CLASS_NAME_NOISE)
+
+
+def body_facts(node: cst.FunctionDef, module_names: FrozenSet[str], class_name: Optional[str] = None) -> BodyFacts:
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     local_names = module_names | function_bindings(node)
     docstring = node.get_docstring(clean=True)
-    return BodyFacts(find_call_under_test(body, local_names), single_raises(body), docstring)
+    return BodyFacts(
+        find_call_under_test(body, local_names), single_raises(body), docstring, class_words(class_name)
+    )
 
 
 # --- which functions ---------------------------------------------------------------------------------------------
@@ -920,9 +933,10 @@ How the name is built:
    is, has, fails, works, ...; `should_X` becomes `Xs`).
 2. WHEN: the function under test plus `_called`. It is the first call after a `# Run`/`# Act`/`# When` comment,
    else the last call before the first assert, skipping mocks, constructors, builtins, pytest and stdlib helpers
-   and this file's own functions. It is used when its words appear in the old name (the other words of the
-   action become a condition), when the old name has no action or only vague words (happy_path, basic, ...);
-   otherwise the old name's action words are the WHEN part.
+   and this file's own functions. It is used when its words appear in the old name's action or the action
+   starts with part of it (the other words of the action become a condition), when the class is named after
+   it (`PeekableTests.test_slicing`), when the old name has no action or only vague words (happy_path, basic);
+   otherwise the old name's action words are the WHEN part, without `_called`.
 3. AND: the conditions in order (markers when/if/given dropped, with/without/for/on... kept; `and` starts a new
    condition).
 4. THEN: the outcome words; else `raises_<exception>` when the body ends in its only `with pytest.raises(X)`;
@@ -967,20 +981,22 @@ class TestNames(StylefixCodemod):
 
     # -- which functions
 
-    def _test_defs(self, module: cst.Module) -> Iterator[Tuple[cst.FunctionDef, str]]:
-        """Every test function with the kind of its owner (PYTEST for module level), in source order."""
+    def _test_defs(self, module: cst.Module) -> Iterator[Tuple[cst.FunctionDef, str, Optional[str]]]:
+        """Every test function with the kind (PYTEST for module level) and name of its class, in source order."""
         classes = module_classes(module)
         overridden = overridden_names(classes)
         infos = {id(info.node): info for info in classes}
         for statement in module.body:
             if isinstance(statement, cst.FunctionDef):
                 if is_test_function(statement.name.value, self.file.config):
-                    yield statement, PYTEST
+                    yield statement, PYTEST, None
             elif isinstance(statement, cst.ClassDef):
                 info = infos[id(statement)]
                 yield from self._class_tests(info, overridden[id(statement)])
 
-    def _class_tests(self, info: ClassInfo, overridden: Set[str]) -> Iterator[Tuple[cst.FunctionDef, str]]:
+    def _class_tests(
+        self, info: ClassInfo, overridden: Set[str]
+    ) -> Iterator[Tuple[cst.FunctionDef, str, Optional[str]]]:
         node = info.node
         config = self.file.config
         if info.kind == UNITTEST and not self.options.unittest:
@@ -1012,7 +1028,7 @@ class TestNames(StylefixCodemod):
                     line = self.line_of(test)
                     self.warn(f"{line}: {name} overrides or is overridden in a related class; not renamed")
                 continue
-            yield test, info.kind
+            yield test, info.kind, node.name.value
 
     def _candidates(self, module: cst.Module) -> List[Candidate]:
         local_names = frozenset(
@@ -1020,12 +1036,12 @@ class TestNames(StylefixCodemod):
         )
         max_length = self.options.max_length
         found = []
-        for node, kind in self._test_defs(module):
+        for node, kind, class_name in self._test_defs(module):
             old = node.name.value
             words = name_words(old)
             if words is None or is_conforming(old) or not is_renamable_def(node) or self.is_skipped(node):
                 continue
-            naming = plan_name(old, body_facts(node, local_names))
+            naming = plan_name(old, body_facts(node, local_names, class_name))
             if naming is None:
                 continue
             fitted = fit_length(naming, max_length)

@@ -514,6 +514,20 @@ ACTION_CASES: List[NameCase] = [
         "test_WHEN_research_called_AND_custom_enter_THEN_as_expected",
     ),
     NameCase(
+        "test_slicing",
+        "        p = mi.peekable(SEQ)\n        assert 1 == p[0]\n",
+        "test_WHEN_peekable_called_AND_slicing_THEN_as_expected",
+        prelude="class TestPeekable:\n",
+        header="    def {name}(self):",
+    ),
+    NameCase(
+        "test_exhausted",
+        "        with pytest.raises(VniPoolExhausted):\n            provider.get_next_vni()\n",
+        "test_WHEN_get_next_vni_called_AND_exhausted_THEN_raises_vni_pool_exhausted",
+        prelude="class TestGetNextVni:\n",
+        header="    def {name}(self):",
+    ),
+    NameCase(
         "test_helper_only",
         "    value = self_check()\n    assert value\n",
         "test_WHEN_helper_only_THEN_as_expected",
