@@ -160,13 +160,28 @@ class Naming:
     then: Tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class FoundTest:
+    """A function that is a test, with what its class tells about it."""
+
+    node: cst.FunctionDef
+    kind: str  # PYTEST (also for module-level tests), UNITTEST
+    class_name: Optional[str] = None
+    # Classes of this file related by inheritance share their names: (key of the family, names they bind).
+    family: Optional[Tuple[int, FrozenSet[str]]] = None
+
+
 @dataclass
 class Candidate:
-    node: cst.FunctionDef
+    test: FoundTest
     old: str
     naming: Naming
     old_words: Tuple[str, ...]
     new: str = ""
+
+    @property
+    def node(self) -> cst.FunctionDef:
+        return self.test.node
 
 
 @dataclass(frozen=True)
@@ -776,6 +791,28 @@ def overridden_names(classes: Sequence[ClassInfo]) -> Dict[int, Set[str]]:
     return result
 
 
+def families(classes: Sequence[ClassInfo]) -> Dict[int, Tuple[int, FrozenSet[str]]]:
+    """Per class (by id of its node): its family of classes related by inheritance in this file, as the key of
+    the family and every name the family binds. A test renamed to a name a relative binds would override it."""
+    by_name = {info.node.name.value: info for info in classes}
+    parent: Dict[int, int] = {id(info.node): id(info.node) for info in classes}
+
+    def root(key: int) -> int:
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    for info in classes:
+        for base_name in info.local_bases:
+            base = by_name.get(base_name)
+            if base is not None:
+                parent[root(id(info.node))] = root(id(base.node))
+    bound: Dict[int, Set[str]] = {}
+    for info in classes:
+        bound.setdefault(root(id(info.node)), set()).update(info.bound)
+    return {id(info.node): (root(id(info.node)), frozenset(bound[root(id(info.node))])) for info in classes}
+
+
 # --- references outside the file ---------------------------------------------------------------------------------
 
 
@@ -987,8 +1024,9 @@ How the name is built:
 5. If `def <name>` is longer than `max-length` (default 120), conditions are dropped from the end; a name that
    still does not fit is left alone (warned).
 
-Safety: a new name never repeats a name bound in the same scope: the next word of the old name that the new
-name lacks is added as a condition, else `_2`, `_3`. References in the same file (decorators, lists,
+Safety: a new name never repeats a name bound in the same scope (for a class: in any class of this file it
+inherits from or that inherits from it): the next word of the old name that the new name lacks is added as a
+condition, else `_2`, `_3`. References in the same file (decorators, lists,
 `test_x.__name__`) are renamed with the function through scope analysis; other mentions in the file (strings,
 comments, attributes) and mentions in pytest.ini, pyproject.toml, tox.ini, setup.cfg and conftest.py files
 (node ids, `--deselect`, `-k`) are warned about, not changed. Each change is reported as `old -> new` on the
@@ -1024,22 +1062,23 @@ class TestNames(StylefixCodemod):
 
     # -- which functions
 
-    def _test_defs(self, module: cst.Module) -> Iterator[Tuple[cst.FunctionDef, str, Optional[str]]]:
-        """Every test function with the kind (PYTEST for module level) and name of its class, in source order."""
+    def _test_defs(self, module: cst.Module) -> Iterator[FoundTest]:
+        """Every test function, in source order."""
         classes = module_classes(module)
         overridden = overridden_names(classes)
+        family = families(classes)
         infos = {id(info.node): info for info in classes}
         for statement in module.body:
             if isinstance(statement, cst.FunctionDef):
                 if is_test_function(statement.name.value, self.file.config):
-                    yield statement, PYTEST, None
+                    yield FoundTest(statement, PYTEST)
             elif isinstance(statement, cst.ClassDef):
                 info = infos[id(statement)]
-                yield from self._class_tests(info, overridden[id(statement)])
+                yield from self._class_tests(info, overridden[id(statement)], family[id(statement)])
 
     def _class_tests(
-        self, info: ClassInfo, overridden: Set[str]
-    ) -> Iterator[Tuple[cst.FunctionDef, str, Optional[str]]]:
+        self, info: ClassInfo, overridden: Set[str], family: Optional[Tuple[int, FrozenSet[str]]]
+    ) -> Iterator[FoundTest]:
         node = info.node
         config = self.file.config
         if info.kind == UNITTEST and not self.options.unittest:
@@ -1051,7 +1090,7 @@ class TestNames(StylefixCodemod):
         tests = []
         for statement in class_body(node):
             if isinstance(statement, cst.ClassDef) and info.kind == PYTEST:
-                yield from self._class_tests(class_info(statement, {}), set())
+                yield from self._class_tests(class_info(statement, {}), set(), None)
             elif isinstance(statement, cst.FunctionDef):
                 name = statement.name.value
                 if name.startswith(TEST_PREFIX) and (info.kind == UNITTEST or is_test_function(name, config)):
@@ -1071,7 +1110,7 @@ class TestNames(StylefixCodemod):
                     line = self.line_of(test)
                     self.warn(f"{line}: {name} overrides or is overridden in a related class; not renamed")
                 continue
-            yield test, info.kind, node.name.value
+            yield FoundTest(test, info.kind, node.name.value, family)
 
     def _candidates(self, module: cst.Module) -> List[Candidate]:
         local_names = frozenset(
@@ -1079,21 +1118,22 @@ class TestNames(StylefixCodemod):
         )
         max_length = self.options.max_length
         found = []
-        for node, kind, class_name in self._test_defs(module):
+        for test in self._test_defs(module):
+            node = test.node
             old = node.name.value
             words = name_words(old)
             if words is None or is_conforming(old) or not is_renamable_def(node) or self.is_skipped(node):
                 continue
-            naming = plan_name(old, body_facts(node, local_names, class_name))
+            naming = plan_name(old, body_facts(node, local_names, test.class_name))
             if naming is None:
                 continue
             fitted = fit_length(naming, max_length)
             if fitted is None:
                 self.warn(f"{self.line_of(node)}: {old}: no new name fits in {max_length} characters; not renamed")
                 continue
-            if kind != UNITTEST and not is_test_function(compose(fitted), self.file.config):
+            if test.kind != UNITTEST and not is_test_function(compose(fitted), self.file.config):
                 continue
-            found.append(Candidate(node, old, fitted, tuple(words)))
+            found.append(Candidate(test, old, fitted, tuple(words)))
         return found
 
     # -- resolving
@@ -1105,13 +1145,16 @@ class TestNames(StylefixCodemod):
         wrapper = self.context.wrapper
         assert wrapper is not None, "the engine always runs codemods with a metadata wrapper"
         scopes = wrapper.resolve(ScopeProvider)
+        # Names bound per scope, or per family of related classes: a new name must be free in all of them.
         taken: Dict[int, Set[str]] = {}
         renamed: List[Tuple[Candidate, List[cst.Name]]] = []
         for candidate in candidates:
             scope = scopes.get(candidate.node)
             if scope is None:
                 continue
-            names = taken.setdefault(id(scope), {assignment.name for assignment in scope.assignments})
+            family = candidate.test.family
+            names = taken.setdefault(family[0] if family else id(scope), set(family[1]) if family else set())
+            names.update(assignment.name for assignment in scope.assignments)
             references = self._references(candidate, scope)
             if references is None:
                 continue

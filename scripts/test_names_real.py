@@ -107,7 +107,7 @@ def fresh_copy(project: Project, sdist: Path, directory: Path) -> Path:
     return copy
 
 
-def test_venv(project: Project) -> Path:
+def suite_venv(project: Project) -> Path:
     venv = CORPUS / f"venv-{project.name}"
     python = venv / "bin" / "python"
     if not python.exists():
@@ -154,7 +154,7 @@ def rename(copy: Path) -> Tuple[int, List[str]]:
 
 def check_project(project: Project) -> bool:
     sdist = download(project)
-    python = test_venv(project)
+    python = suite_venv(project)
     with tempfile.TemporaryDirectory(prefix="stylefix-test-names-") as directory:
         copy = fresh_copy(project, sdist, Path(directory))
         before = suite(python, copy, project, "before")

@@ -166,6 +166,36 @@ def test_WHEN_child_class_overrides_test_THEN_both_left_alone_AND_warned(tmp_pat
     assert ("2: test_save overrides or is overridden in a related class; not renamed",) == fixed.warnings
 
 
+RELATED_CLASSES = """\
+class TestBase:
+    def test_WHEN_parse_called_THEN_as_expected(self):
+        parse("a")
+
+
+class TestChild(TestBase):
+    def test_parse(self):
+        parse("b")
+
+
+class TestOther:
+    def test_parse(self):
+        parse("c")
+"""
+
+
+def test_WHEN_name_bound_in_a_related_class_THEN_not_reused_AND_unrelated_class_may_use_it() -> None:
+    expected_output = RELATED_CLASSES.replace(
+        '    def test_parse(self):\n        parse("b")', '    def test_WHEN_parse_called_THEN_as_expected_2(self):\n        parse("b")'
+    ).replace(
+        '    def test_parse(self):\n        parse("c")', '    def test_WHEN_parse_called_THEN_as_expected(self):\n        parse("c")'
+    )
+
+    applied = apply_codemod(RELATED_CLASSES, CODEMOD, path=TEST_PATH)
+
+    assert expected_output == applied.output
+    assert () == applied.second_pass_changes
+
+
 def test_WHEN_file_is_not_a_test_file_THEN_left_alone() -> None:
     source = "def test_parse_empty():\n    assert [] == parse('')\n"
 
