@@ -1098,8 +1098,9 @@ class TestNames(StylefixCodemod):
         if info.kind == UNKNOWN:
             waiting = [test for test in tests if name_words(test.name.value) and not is_conforming(test.name.value)]
             if waiting:
+                # No line number: these warnings come back on every run, and positions cost more than a parse.
                 self.warn(
-                    f"{self.line_of(node)}: class {node.name.value} has a base class defined in another module; "
+                    f"class {node.name.value} has a base class defined in another module; "
                     f"its {len(waiting)} tests may override inherited ones; not renamed"
                 )
             return
@@ -1107,8 +1108,7 @@ class TestNames(StylefixCodemod):
             name = test.name.value
             if name in overridden:
                 if name_words(name) is not None and not is_conforming(name):
-                    line = self.line_of(test)
-                    self.warn(f"{line}: {name} overrides or is overridden in a related class; not renamed")
+                    self.warn(f"{node.name.value}.{name} overrides or is overridden in a related class; not renamed")
                 continue
             yield FoundTest(test, info.kind, node.name.value, family)
 

@@ -140,7 +140,7 @@ def test_WHEN_class_has_base_from_another_module_THEN_left_alone_AND_warned(tmp_
 
     assert source == fixed.output
     assert (
-        "4: class TestApi has a base class defined in another module; its 1 tests may override inherited ones; "
+        "class TestApi has a base class defined in another module; its 1 tests may override inherited ones; "
         "not renamed",
     ) == fixed.warnings
 
@@ -163,7 +163,7 @@ def test_WHEN_child_class_overrides_test_THEN_both_left_alone_AND_warned(tmp_pat
     fixed = fix(source, tmp_path)
 
     assert expected_output == fixed.output
-    assert ("2: test_save overrides or is overridden in a related class; not renamed",) == fixed.warnings
+    assert ("TestBase.test_save overrides or is overridden in a related class; not renamed",) == fixed.warnings
 
 
 RELATED_CLASSES = """\
@@ -185,9 +185,11 @@ class TestOther:
 
 def test_WHEN_name_bound_in_a_related_class_THEN_not_reused_AND_unrelated_class_may_use_it() -> None:
     expected_output = RELATED_CLASSES.replace(
-        '    def test_parse(self):\n        parse("b")', '    def test_WHEN_parse_called_THEN_as_expected_2(self):\n        parse("b")'
+        '    def test_parse(self):\n        parse("b")',
+        '    def test_WHEN_parse_called_THEN_as_expected_2(self):\n        parse("b")',
     ).replace(
-        '    def test_parse(self):\n        parse("c")', '    def test_WHEN_parse_called_THEN_as_expected(self):\n        parse("c")'
+        '    def test_parse(self):\n        parse("c")',
+        '    def test_WHEN_parse_called_THEN_as_expected(self):\n        parse("c")',
     )
 
     applied = apply_codemod(RELATED_CLASSES, CODEMOD, path=TEST_PATH)
