@@ -1,0 +1,190 @@
+"""test-names on the test suites of real projects: same tests collected, and passing where they passed before.
+
+For each project: download its sdist from PyPI into .corpus/ (once), unpack a fresh copy into a temporary
+directory (outside this repository, so that stylefix sees the copy as a project of its own, not as a
+git-ignored part of this one), make a throwaway venv with uv holding what its tests need, collect and run the
+suite, run `stylefix fix --select test-names` on the copy, collect and run it again, and compare test by test
+(a test is known by its class, the line of its def and its parameters, none of which a rename changes).
+
+Usage: python scripts/test_names_real.py [NAME ...]   (default: every project in PROJECTS)
+"""
+from dataclasses import dataclass
+import json
+import logging
+from pathlib import Path
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from typing import Dict, List, Optional, Sequence, Tuple
+import xml.etree.ElementTree as ElementTree
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CORPUS = PROJECT_ROOT / ".corpus"
+# Installing pytest and packages is the slow part; a run that takes longer than this is stuck.
+COMMAND_TIMEOUT_SECONDS = 900
+COLLECTED_RE = re.compile(r"^(\d+) tests? collected", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    version: str
+    # Where the tests are, relative to the unpacked sdist.
+    tests: str
+    requirements: Tuple[str, ...] = ("pytest",)
+    # Appended to the copy's pyproject.toml (created when missing), e.g. to switch an option on.
+    stylefix_config: str = ""
+
+
+PROJECTS: Tuple[Project, ...] = (
+    # Its conftest.py uses the `path` hook argument that pytest 9 removed.
+    Project("boltons", "24.1.0", "tests", ("pytest<9",)),
+    Project("toolz", "1.0.0", "toolz/tests"),
+    # unittest.TestCase classes throughout: renamed only with the option on.
+    Project("more-itertools", "10.5.0", "tests", stylefix_config="[tool.stylefix.test-names]\nunittest = true\n"),
+)
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    collected: int
+    outcomes: Dict[Tuple[str, str, str], str]  # (class, def line, parameters) -> passed/failed/skipped/error
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for value in self.outcomes.values() if value == outcome)
+
+
+def run(command: Sequence[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    logger.debug("running %s in %s", " ".join(command), cwd)
+    result = subprocess.run(
+        list(command), cwd=cwd, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS
+    )
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def tools_python() -> Path:
+    """A venv with pip, made with uv, used only to download sdists with `pip download`."""
+    venv = CORPUS / "tools"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        run(["uv", "venv", "--quiet", "--python", sys.executable, str(venv)], CORPUS)
+        run(["uv", "pip", "install", "--quiet", "--python", str(python), "pip"], CORPUS)
+    return python
+
+
+def sdists(project: Project) -> List[Path]:
+    # PEP 625 names sdists with underscores; older ones keep the project's spelling.
+    names = {project.name, project.name.replace("-", "_")}
+    return sorted(path for name in names for path in CORPUS.glob(f"{name}-{project.version}.tar.gz"))
+
+
+def download(project: Project) -> Path:
+    found = sdists(project)
+    if found:
+        return found[0]
+    spec = f"{project.name}=={project.version}"
+    command = [str(tools_python()), "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", spec]
+    run([*command, "-d", str(CORPUS)], CORPUS)
+    return sdists(project)[0]
+
+
+def fresh_copy(project: Project, sdist: Path, directory: Path) -> Path:
+    with tarfile.open(sdist) as archive:
+        archive.extractall(directory, filter="data")
+    copy = next(directory.iterdir())
+    # The project root for stylefix (and for the pytest configuration files it checks).
+    (copy / ".git").mkdir(exist_ok=True)
+    if project.stylefix_config:
+        pyproject = copy / "pyproject.toml"
+        existing = pyproject.read_text(encoding="utf-8") if pyproject.exists() else ""
+        pyproject.write_text(existing + "\n" + project.stylefix_config, encoding="utf-8")
+    return copy
+
+
+def suite_venv(project: Project) -> Path:
+    venv = CORPUS / f"venv-{project.name}"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        run(["uv", "venv", "--quiet", "--python", sys.executable, str(venv)], CORPUS)
+        run(["uv", "pip", "install", "--quiet", "--python", str(python), *project.requirements], CORPUS)
+    return python
+
+
+def collect(python: Path, copy: Path, project: Project) -> int:
+    result = run([str(python), "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", project.tests], copy)
+    match = COLLECTED_RE.search(result.stdout)
+    if match is None:
+        raise RuntimeError(f"no collection count in:\n{result.stdout[-2000:]}")
+    return int(match.group(1))
+
+
+def suite(python: Path, copy: Path, project: Project, label: str) -> SuiteRun:
+    report = CORPUS / f"{project.name}-{label}.xml"
+    command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1"]
+    run([*command, f"--junitxml={report}", project.tests], copy, check=False)
+    outcomes: Dict[Tuple[str, str, str], str] = {}
+    for case in ElementTree.parse(report).getroot().iter("testcase"):
+        name = case.get("name", "")
+        parameters = name[name.index("[") :] if "[" in name else ""
+        key = (case.get("classname", ""), case.get("line", ""), parameters)
+        outcome = "passed"
+        for child in case:
+            if child.tag in ("failure", "error", "skipped"):
+                outcome = {"failure": "failed"}.get(child.tag, child.tag)
+        outcomes[key] = outcome
+    return SuiteRun(collect(python, copy, project), outcomes)
+
+
+def rename(copy: Path) -> Tuple[int, List[str]]:
+    """`stylefix fix --select test-names` on the copy: the number of renames and the warnings."""
+    stylefix = Path(sys.executable).parent / "stylefix"
+    command = [str(stylefix), "fix", "--no-cache", "--select", "test-names", "--output-format", "json", "."]
+    result = run(command, copy)
+    data = json.loads(result.stdout)
+    renames = sum(len(entry["changes"]) for entry in data["files"])
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    return renames, warnings
+
+
+def check_project(project: Project) -> bool:
+    sdist = download(project)
+    python = suite_venv(project)
+    with tempfile.TemporaryDirectory(prefix="stylefix-test-names-") as directory:
+        copy = fresh_copy(project, sdist, Path(directory))
+        before = suite(python, copy, project, "before")
+        renames, warnings = rename(copy)
+        after = suite(python, copy, project, "after")
+    passed_before = [key for key, value in before.outcomes.items() if value == "passed"]
+    lost = sorted(key for key in passed_before if after.outcomes.get(key) != "passed")
+    print(f"{project.name} {project.version} ({project.tests})")
+    print(f"  renamed tests:       {renames}")
+    print(f"  warnings:            {len(warnings)}")
+    for warning in warnings:
+        print(f"    {warning}")
+    print(f"  collected:           before {before.collected}, after {after.collected}")
+    for outcome in ("passed", "failed", "skipped", "error"):
+        print(f"  {outcome + ':':<20} before {before.count(outcome)}, after {after.count(outcome)}")
+    print(f"  same tests (class, line, parameters): {set(before.outcomes) == set(after.outcomes)}")
+    print(f"  passed before, not after: {len(lost)}")
+    for key in lost[:20]:
+        print(f"    {key}")
+    return before.collected == after.collected and set(before.outcomes) == set(after.outcomes) and not lost
+
+
+def main(names: Optional[Sequence[str]] = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    CORPUS.mkdir(exist_ok=True)
+    chosen = [project for project in PROJECTS if not names or project.name in names]
+    results = [check_project(project) for project in chosen]
+    print("OK" if all(results) else "FAILED")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,598 @@
+"""test-names: which functions, safety (collisions, references, pytest configuration), options, directives, CLI."""
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+import pytest
+
+from codemods import test_names as test_names_module
+from stylefix.codemod import FileContext
+from stylefix.config import is_test_file
+from stylefix.engine import fix_source
+from stylefix.results import Change
+from tests.helpers import apply_codemod, make_config, run_cli, write_files
+
+CODEMOD = "test-names"
+TEST_PATH = "tests/test_module.py"
+
+
+@dataclass(frozen=True)
+class Fixed:
+    output: str
+    changes: Tuple[Change, ...]
+    warnings: Tuple[str, ...]
+
+
+def fix(
+    source: str,
+    root: Path,
+    path: str = TEST_PATH,
+    options: Optional[Mapping[str, Any]] = None,
+    table: Optional[Mapping[str, Any]] = None,
+    pyproject: Optional[Mapping[str, Any]] = None,
+) -> Fixed:
+    """One real engine run (safety net on) that also keeps the warnings, which `apply_codemod` drops."""
+    stylefix_table: Dict[str, Any] = dict(table or {})
+    if options:
+        stylefix_table[CODEMOD] = dict(options)
+    config = make_config(root, stylefix_table, pyproject)
+    file_path = root / path
+    result = fix_source(source.encode("utf-8"), file_path, config, names=[CODEMOD])
+    prefix = f"{file_path}: {CODEMOD}: "
+    warnings = tuple(warning[len(prefix) :] if warning.startswith(prefix) else warning for warning in result.warnings)
+    return Fixed(result.source.decode("utf-8"), result.changes, warnings)
+
+
+def messages(changes: Tuple[Change, ...]) -> Tuple[Tuple[int, str], ...]:
+    return tuple((change.line, change.message) for change in changes)
+
+
+# --- which functions -----------------------------------------------------------------------------------------------
+
+PYTEST_CLASS = '''\
+class TestParser:
+    def test_parse_empty(self):
+        assert [] == parse("")
+
+    @property
+    def test_data(self):
+        return 1
+
+    class TestNested:
+        def test_parse_nested(self):
+            assert [[]] == parse("[]")
+
+
+class Helper:
+    def test_parse_helper(self):
+        return parse("x")
+'''
+
+PYTEST_CLASS_FIXED = '''\
+class TestParser:
+    def test_WHEN_parse_called_AND_empty_THEN_as_expected(self):
+        assert [] == parse("")
+
+    @property
+    def test_data(self):
+        return 1
+
+    class TestNested:
+        def test_WHEN_parse_called_AND_nested_THEN_as_expected(self):
+            assert [[]] == parse("[]")
+
+
+class Helper:
+    def test_parse_helper(self):
+        return parse("x")
+'''
+
+
+def test_WHEN_test_class_fixed_THEN_methods_renamed_AND_properties_and_other_classes_left_alone() -> None:
+    applied = apply_codemod(PYTEST_CLASS, CODEMOD, path=TEST_PATH)
+
+    assert PYTEST_CLASS_FIXED == applied.output
+    assert () == applied.second_pass_changes
+
+
+UNITTEST_CLASS = '''\
+import unittest
+
+
+class BaseCase(unittest.TestCase):
+    def setUp(self):
+        self.client = make_client()
+
+
+class RESTClientTestCase(BaseCase):
+    def test_get_happy_path(self):
+        self.client.get("/x")
+
+    def testPostRetries(self):
+        self.client.post("/x")
+'''
+
+
+def test_WHEN_unittest_class_fixed_AND_option_off_THEN_left_alone() -> None:
+    applied = apply_codemod(UNITTEST_CLASS, CODEMOD, path=TEST_PATH)
+
+    assert UNITTEST_CLASS == applied.output
+    assert () == applied.changes
+
+
+def test_WHEN_unittest_class_fixed_AND_option_on_THEN_renamed_through_local_base() -> None:
+    expected_output = UNITTEST_CLASS.replace(
+        "test_get_happy_path", "test_WHEN_get_called_AND_happy_path_THEN_as_expected"
+    ).replace("testPostRetries", "test_WHEN_post_called_THEN_retries")
+
+    applied = apply_codemod(UNITTEST_CLASS, CODEMOD, path=TEST_PATH, options={"unittest": True})
+
+    assert expected_output == applied.output
+    assert () == applied.second_pass_changes
+
+
+def test_WHEN_class_has_base_from_another_module_THEN_left_alone_AND_warned(tmp_path: Path) -> None:
+    source = "from tests.base import BaseTests\n\n\nclass TestApi(BaseTests):\n    def test_get(self):\n        get()\n"
+
+    fixed = fix(source, tmp_path)
+
+    assert source == fixed.output
+    assert (
+        "class TestApi has a base class defined in another module; its 1 tests may override inherited ones; "
+        "not renamed",
+    ) == fixed.warnings
+
+
+def test_WHEN_child_class_overrides_test_THEN_both_left_alone_AND_warned(tmp_path: Path) -> None:
+    source = (
+        "class TestBase:\n"
+        "    def test_save(self):\n"
+        "        store.save()\n"
+        "\n"
+        "    def test_load(self):\n"
+        "        store.load()\n"
+        "\n"
+        "\n"
+        "class TestChild(TestBase):\n"
+        "    test_save = None\n"
+    )
+    expected_output = source.replace("def test_load(", "def test_WHEN_load_called_THEN_as_expected(")
+
+    fixed = fix(source, tmp_path)
+
+    assert expected_output == fixed.output
+    assert ("TestBase.test_save overrides or is overridden in a related class; not renamed",) == fixed.warnings
+
+
+RELATED_CLASSES = """\
+class TestBase:
+    def test_WHEN_parse_called_THEN_as_expected(self):
+        parse("a")
+
+
+class TestChild(TestBase):
+    def test_parse(self):
+        parse("b")
+
+
+class TestOther:
+    def test_parse(self):
+        parse("c")
+"""
+
+
+def test_WHEN_name_bound_in_a_related_class_THEN_not_reused_AND_unrelated_class_may_use_it() -> None:
+    expected_output = RELATED_CLASSES.replace(
+        '    def test_parse(self):\n        parse("b")',
+        '    def test_WHEN_parse_called_THEN_as_expected_2(self):\n        parse("b")',
+    ).replace(
+        '    def test_parse(self):\n        parse("c")',
+        '    def test_WHEN_parse_called_THEN_as_expected(self):\n        parse("c")',
+    )
+
+    applied = apply_codemod(RELATED_CLASSES, CODEMOD, path=TEST_PATH)
+
+    assert expected_output == applied.output
+    assert () == applied.second_pass_changes
+
+
+def test_WHEN_file_is_not_a_test_file_THEN_left_alone() -> None:
+    source = "def test_parse_empty():\n    assert [] == parse('')\n"
+
+    applied = apply_codemod(source, CODEMOD, path="parser.py")
+
+    assert source == applied.output
+
+
+def test_WHEN_test_files_configured_THEN_only_they_are_test_files() -> None:
+    source = "def test_parse_empty():\n    assert [] == parse('')\n"
+    expected_output = "def test_WHEN_parse_called_AND_empty_THEN_as_expected():\n    assert [] == parse('')\n"
+
+    applied = apply_codemod(source, CODEMOD, path="checks/parser_checks.py", table={"test-files": ["*_checks.py"]})
+
+    assert expected_output == applied.output
+
+
+def test_WHEN_test_functions_configured_THEN_other_names_left_alone() -> None:
+    source = "def test_parse_empty():\n    assert [] == parse('')\n"
+
+    applied = apply_codemod(source, CODEMOD, path=TEST_PATH, table={"test-functions": ["check_*"]})
+
+    assert source == applied.output
+
+
+def test_WHEN_python_functions_is_a_glob_THEN_new_names_still_match_it(tmp_path: Path) -> None:
+    source = "def test_parse_empty():\n    assert [] == parse('')\n"
+    pyproject = {"tool": {"pytest": {"ini_options": {"python_functions": "test_*"}}}}
+
+    fixed = fix(source, tmp_path, pyproject=pyproject)
+
+    assert "def test_WHEN_parse_called_AND_empty_THEN_as_expected():\n    assert [] == parse('')\n" == fixed.output
+
+
+def test_WHEN_nested_function_named_like_a_test_THEN_left_alone() -> None:
+    source = "def test_outer():\n    def test_inner():\n        pass\n\n    assert run(test_inner)\n"
+    expected_output = source.replace("def test_outer(", "def test_WHEN_outer_THEN_as_expected(")
+
+    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
+
+    assert expected_output == applied.output
+
+
+# --- safety: collisions, duplicates, references --------------------------------------------------------------------
+
+COLLISIONS = '''\
+from helpers import test_WHEN_render_called_THEN_as_expected
+
+
+def test_parse_when_empty():
+    assert [] == parse("")
+
+
+def test_parse_if_empty():
+    assert [] == parse("")
+
+
+def test_parse_empty_fast():
+    assert [] == parse("")
+
+
+def test_parse_fast_empty():
+    assert [] == parse("")
+
+
+def test_render():
+    assert render()
+'''
+
+COLLISIONS_FIXED = '''\
+from helpers import test_WHEN_render_called_THEN_as_expected
+
+
+def test_WHEN_parse_called_AND_empty_THEN_as_expected():
+    assert [] == parse("")
+
+
+def test_WHEN_parse_called_AND_empty_THEN_as_expected_2():
+    assert [] == parse("")
+
+
+def test_WHEN_parse_called_AND_empty_fast_THEN_as_expected():
+    assert [] == parse("")
+
+
+def test_WHEN_parse_called_AND_fast_empty_THEN_as_expected():
+    assert [] == parse("")
+
+
+def test_WHEN_render_called_THEN_as_expected_2():
+    assert render()
+'''
+
+
+def test_WHEN_new_names_collide_THEN_disambiguated_AND_names_bound_in_scope_never_reused() -> None:
+    applied = apply_codemod(COLLISIONS, CODEMOD, path=TEST_PATH)
+
+    assert COLLISIONS_FIXED == applied.output
+    assert () == applied.second_pass_changes
+
+
+def test_WHEN_new_names_collide_AND_old_name_has_a_spare_word_THEN_it_distinguishes() -> None:
+    source = (
+        "def test_merge_with_none():\n"
+        "    assert {} == merge(None, {})\n"
+        "\n"
+        "\n"
+        "def test_merge_with_none_and_big_list():\n"
+        "    assert {} == merge(None, BIG)\n"
+    )
+    expected_output = source.replace(
+        "test_merge_with_none()", "test_WHEN_merge_called_AND_with_none_THEN_as_expected()"
+    ).replace("test_merge_with_none_and_big_list()", "test_WHEN_merge_called_AND_with_none_AND_big_THEN_as_expected()")
+
+    applied = apply_codemod(source, CODEMOD, path=TEST_PATH, options={"max-length": 66})
+
+    assert expected_output == applied.output
+    assert () == applied.second_pass_changes
+
+
+def test_WHEN_same_name_in_two_classes_THEN_both_get_it() -> None:
+    source = (
+        "class TestA:\n"
+        "    def test_parse(self):\n"
+        "        parse('a')\n"
+        "\n"
+        "\n"
+        "class TestB:\n"
+        "    def test_parse(self):\n"
+        "        parse('b')\n"
+    )
+    expected_output = source.replace("def test_parse(", "def test_WHEN_parse_called_THEN_as_expected(")
+
+    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
+
+    assert expected_output == applied.output
+
+
+def test_WHEN_name_defined_twice_THEN_neither_renamed_AND_warned(tmp_path: Path) -> None:
+    source = "def test_parse():\n    parse('a')\n\n\ndef test_parse():\n    parse('b')\n"
+
+    fixed = fix(source, tmp_path)
+
+    assert source == fixed.output
+    assert (
+        "1: test_parse is bound 2 times in its scope (lines 1, 5); only the last counts; not renamed",
+        "5: test_parse is bound 2 times in its scope (lines 1, 5); only the last counts; not renamed",
+    ) == fixed.warnings
+
+
+REFERENCES = '''\
+import pytest
+
+
+def test_parse_empty():
+    assert [] == parse("")
+
+
+parse_alias = pytest.mark.slow(test_parse_empty)
+ALL = [test_parse_empty]
+
+
+def test_name():
+    assert "test_parse_empty" == test_parse_empty.__name__
+
+
+class TestParser:
+    def test_load(self):
+        load()
+
+    test_load_again = test_load
+'''
+
+REFERENCES_FIXED = '''\
+import pytest
+
+
+def test_WHEN_parse_called_AND_empty_THEN_as_expected():
+    assert [] == parse("")
+
+
+parse_alias = pytest.mark.slow(test_WHEN_parse_called_AND_empty_THEN_as_expected)
+ALL = [test_WHEN_parse_called_AND_empty_THEN_as_expected]
+
+
+def test_WHEN_name_THEN_as_expected():
+    assert "test_parse_empty" == test_WHEN_parse_called_AND_empty_THEN_as_expected.__name__
+
+
+class TestParser:
+    def test_WHEN_load_called_THEN_as_expected(self):
+        load()
+
+    test_load_again = test_WHEN_load_called_THEN_as_expected
+'''
+
+
+def test_WHEN_test_referenced_in_same_file_THEN_references_renamed_AND_string_mention_warned(tmp_path: Path) -> None:
+    fixed = fix(REFERENCES, tmp_path)
+
+    assert REFERENCES_FIXED == fixed.output
+    assert ("13: test_parse_empty is also mentioned here (string, comment or attribute); not renamed",) == (
+        fixed.warnings
+    )
+    assert (
+        (4, "test_parse_empty -> test_WHEN_parse_called_AND_empty_THEN_as_expected"),
+        (12, "test_name -> test_WHEN_name_THEN_as_expected"),
+        (17, "test_load -> test_WHEN_load_called_THEN_as_expected"),
+    ) == messages(fixed.changes)
+
+
+def test_WHEN_method_called_through_self_THEN_attribute_warned(tmp_path: Path) -> None:
+    source = "class TestX:\n    def test_a(self):\n        run()\n\n    def test_b(self):\n        self.test_a()\n"
+
+    fixed = fix(source, tmp_path)
+
+    assert "def test_WHEN_run_called_THEN_as_expected(self):" in fixed.output
+    assert "        self.test_a()\n" in fixed.output
+    assert ("6: test_a is also mentioned here (string, comment or attribute); not renamed",) == fixed.warnings
+
+
+@pytest.mark.parametrize(
+    ("config_file", "content", "expected_warning"),
+    [
+        (
+            "pytest.ini",
+            "[pytest]\naddopts = --deselect tests/test_module.py::test_parse_empty\n",
+            "1: test_parse_empty is referenced in pytest.ini:2; update it to "
+            "test_WHEN_parse_called_AND_empty_THEN_as_expected",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.pytest.ini_options]\naddopts = ["-k", "not test_parse_empty"]\n',
+            "1: test_parse_empty is referenced in pyproject.toml:2; update it to "
+            "test_WHEN_parse_called_AND_empty_THEN_as_expected",
+        ),
+        (
+            "tox.ini",
+            "[testenv]\ncommands = pytest tests/test_module.py::test_parse_empty[1]\n",
+            "1: test_parse_empty is referenced in tox.ini:2; update it to "
+            "test_WHEN_parse_called_AND_empty_THEN_as_expected",
+        ),
+        (
+            "setup.cfg",
+            "[tool:pytest]\naddopts = -k 'not expected'\n",
+            "1: -k 'expected' in setup.cfg:2 selects test_parse_empty and "
+            "test_WHEN_parse_called_AND_empty_THEN_as_expected differently",
+        ),
+        (
+            "tests/conftest.py",
+            'SLOW = {"test_parse_empty"}\n',
+            "1: test_parse_empty is referenced in tests/conftest.py:1; update it to "
+            "test_WHEN_parse_called_AND_empty_THEN_as_expected",
+        ),
+    ],
+)
+def test_WHEN_test_named_in_pytest_configuration_THEN_warned(
+    tmp_path: Path, config_file: str, content: str, expected_warning: str
+) -> None:
+    write_files(tmp_path, {config_file: content})
+
+    fixed = fix("def test_parse_empty():\n    assert [] == parse('')\n", tmp_path)
+
+    assert "def test_WHEN_parse_called_AND_empty_THEN_as_expected():\n    assert [] == parse('')\n" == fixed.output
+    assert (expected_warning,) == fixed.warnings
+
+
+def test_WHEN_pytest_configuration_does_not_name_the_test_THEN_no_warning(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pytest.ini": "[pytest]\naddopts = -k 'not slow' --deselect tests/test_x.py::test_a\n"})
+
+    fixed = fix("def test_parse_empty():\n    assert [] == parse('')\n", tmp_path)
+
+    assert () == fixed.warnings
+
+
+# --- options and directives ----------------------------------------------------------------------------------------
+
+
+def test_WHEN_name_too_long_THEN_conditions_dropped_from_the_end() -> None:
+    source = "def test_merge_with_none_and_empty_and_nested():\n    assert {} == merge(None, {})\n"
+    expected_output = "def test_WHEN_merge_called_AND_with_none_THEN_as_expected():\n    assert {} == merge(None, {})\n"
+
+    applied = apply_codemod(source, CODEMOD, path=TEST_PATH, options={"max-length": 62})
+
+    assert expected_output == applied.output
+
+
+def test_WHEN_name_cannot_fit_THEN_left_alone_AND_warned(tmp_path: Path) -> None:
+    source = "def test_merge_with_none():\n    assert {} == merge(None, {})\n"
+
+    fixed = fix(source, tmp_path, options={"max-length": 30})
+
+    assert source == fixed.output
+    assert ("1: test_merge_with_none: no new name fits in 30 characters; not renamed",) == fixed.warnings
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def test_parse_empty():  # stylefix: skip\n    assert [] == parse('')\n",
+        "def test_parse_empty():  # stylefix: skip[test-names]\n    assert [] == parse('')\n",
+        "@pytest.mark.slow  # stylefix: skip\ndef test_parse_empty():\n    assert [] == parse('')\n",
+        "class TestParse:  # stylefix: skip\n    def test_parse_empty(self):\n        assert [] == parse('')\n",
+    ],
+)
+def test_WHEN_skip_directive_on_header_THEN_left_alone(source: str) -> None:
+    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
+
+    assert source == applied.output
+
+
+def test_WHEN_skip_directive_names_another_codemod_THEN_renamed() -> None:
+    source = "def test_parse_empty():  # stylefix: skip[sort-imports]\n    assert [] == parse('')\n"
+    expected_output = source.replace("test_parse_empty", "test_WHEN_parse_called_AND_empty_THEN_as_expected")
+
+    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
+
+    assert expected_output == applied.output
+
+
+def test_WHEN_crlf_source_with_comments_THEN_only_the_name_changes() -> None:
+    source = "# header\r\ndef test_parse_empty():  # why\r\n    # Act\r\n    assert [] == parse('')  # note\r\n"
+    expected_output = source.replace("test_parse_empty", "test_WHEN_parse_called_AND_empty_THEN_as_expected")
+
+    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
+
+    assert expected_output == applied.output
+    assert () == applied.second_pass_changes
+
+
+# --- pre-check -----------------------------------------------------------------------------------------------------
+
+PRECHECK_CASES = [
+    ("def test_WHEN_a_called_THEN_b():\n    pass\n", False),
+    ("def helper():\n    pass\n", False),
+    ("async def test_a():\n    pass\n", True),
+    ("def test_WHEN_a():\n    pass\n", True),
+    ("class TestX:\n    def test_CONFIRM_x(self):\n        pass\n", True),
+    ("def \\\n    test_a():\n    pass\n", True),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PRECHECK_CASES)
+def test_WHEN_precheck_run_THEN_false_only_without_a_nonconforming_test_def(source: str, expected: bool) -> None:
+    config = make_config(Path("."))
+    file = FileContext(Path(TEST_PATH), config, is_test_file(Path(TEST_PATH), config))
+
+    actual = test_names_module.TestNames.precheck(source.encode(), file)
+
+    assert expected == actual
+
+
+FULL_PATH_SOURCES = [source for source, precheck in PRECHECK_CASES if not precheck] + [
+    "class TestX:\n    def test_WHEN_a_called_THEN_b(self):\n        pass\n",
+    "X = 'def test_WHEN_x_THEN_y'\n\n\ndef check_a():\n    pass\n",
+]
+
+
+@pytest.mark.parametrize("source", FULL_PATH_SOURCES)
+def test_WHEN_precheck_is_false_THEN_full_path_changes_nothing(source: str) -> None:
+    config = make_config(Path("."))
+    file = FileContext(Path(TEST_PATH), config, True)
+    codemod = test_names_module.TestNames(CodemodContext(), file)
+
+    output = codemod.transform_module(cst.parse_module(source))
+
+    assert False is test_names_module.TestNames.precheck(source.encode(), file)
+    assert [] == codemod.changes
+    assert source == output.code
+
+
+# --- CLI -----------------------------------------------------------------------------------------------------------
+
+
+def test_WHEN_check_run_THEN_full_mapping_printed_AND_nothing_written(tmp_path: Path) -> None:
+    source = "def test_parse_empty():\n    assert [] == parse('')\n\n\ndef test_render():\n    render()\n"
+    write_files(tmp_path, {"pyproject.toml": "[tool.stylefix]\n", "tests/test_parser.py": source})
+
+    result = run_cli(["check", "--no-cache", "--select", CODEMOD, "."], cwd=tmp_path)
+
+    assert 1 == result.returncode
+    assert [
+        "would change tests/test_parser.py (test-names)",
+        "  tests/test_parser.py:1: test-names: test_parse_empty -> test_WHEN_parse_called_AND_empty_THEN_as_expected",
+        "  tests/test_parser.py:5: test-names: test_render -> test_WHEN_render_called_THEN_as_expected",
+    ] == result.stdout.decode().splitlines()
+    assert source == (tmp_path / "tests" / "test_parser.py").read_text()
+
+
+def test_WHEN_explain_run_THEN_rules_and_examples_printed(tmp_path: Path) -> None:
+    result = run_cli(["explain", CODEMOD], cwd=tmp_path)
+    output = result.stdout.decode()
+
+    assert 0 == result.returncode
+    assert "test_WHEN_<action>_AND_<condition>_THEN_<result>" in output
+    assert "How the name is built:" in output
+    assert "def test_WHEN_deploy_called_AND_not_bootstrapped_THEN_executes_command(mock_shell):" in output
+    assert len(test_names_module.EXAMPLES) == output.count("Example: ")
