@@ -99,14 +99,17 @@ class Reporter:
         self._print("err", message, "red")
 
     def result(self, result: FileResult) -> None:
-        for warning in result.warnings:
-            self.warn(warning)
+        if self.output_format != "json":
+            for warning in result.warnings:
+                self.warn(warning)
         if result.status is Status.EXCLUDED:
             return
         if result.status is Status.ERROR:
             self.failed += 1
             if self.output_format == "json":
-                self._json.append({"path": result.path, "status": "error", "error": result.error, "changes": []})
+                self._json.append(
+                    {"path": result.path, "status": "error", "error": result.error, "changes": [], "warnings": []}
+                )
             elif self.output_format == "github":
                 location = _github_location(result.error or "", result.path)
                 print(f"::error {location}title=stylefix::{_github_escape(result.error or '')}", file=self.out)
@@ -114,6 +117,10 @@ class Reporter:
             return
         if result.status is Status.UNCHANGED:
             self.unchanged += 1
+            if self.output_format == "json" and result.warnings:
+                self._json.append(
+                    {"path": result.path, "status": "unchanged", "changes": [], "warnings": list(result.warnings)}
+                )
             return
         self.changed += 1
         if self.output_format == "json":
@@ -125,6 +132,7 @@ class Reporter:
                     "changes": [
                         {"codemod": c.codemod, "line": c.line, "message": c.message} for c in result.changes
                     ],
+                    "warnings": list(result.warnings),
                 }
             )
             return

@@ -26,6 +26,7 @@ class Applied:
     output: str
     changes: Tuple[Change, ...]
     second_pass_changes: Tuple[Change, ...]
+    warnings: Tuple[str, ...] = ()
 
 
 def apply_codemod(
@@ -49,7 +50,7 @@ def apply_codemod(
     file_path = root / path
     first = fix_source(source.encode("utf-8"), file_path, config, names=[codemod])
     second = fix_source(first.source, file_path, config, names=[codemod])
-    return Applied(first.source.decode("utf-8"), first.changes, second.changes)
+    return Applied(first.source.decode("utf-8"), first.changes, second.changes, first.warnings)
 
 
 def run_cli(
