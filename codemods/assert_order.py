@@ -1,14 +1,448 @@
-"""Codemod `assert-order` (placeholder until its issue lands)."""
+"""Codemod `assert-order`: the expected value goes first in equality asserts, `assert expected == actual`."""
 import logging
+import re
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
-from stylefix.codemod import StylefixCodemod
+import libcst as cst
+from libcst.codemod import CodemodContext
+
+from stylefix.codemod import FileContext, StylefixCodemod
+from stylefix.registry import Example
 
 logger = logging.getLogger(__name__)
+
+# An operand longer than this is cut in change messages; they are meant to be read in a one-line report.
+MAX_OPERAND_CHARS = 40
+ELLIPSIS_MARK = "..."
+EXPECTED_PREFIXES: Tuple[str, ...] = ("expected", "exp_", "want")
+ACTUAL_PREFIXES: Tuple[str, ...] = ("actual", "result")
+# Two characters at least: single capitals (`X`, `N`) are as often test variables as constants.
+UPPER_CASE_RE = re.compile(r"_*[A-Z][A-Z0-9_]*[A-Z0-9][A-Z0-9_]*")
+CONSTANT_NAMES = frozenset({"None", "True", "False"})
+LITERAL_TYPES = (
+    cst.Integer,
+    cst.Float,
+    cst.Imaginary,
+    cst.SimpleString,
+    cst.ConcatenatedString,
+    cst.FormattedString,
+    cst.Ellipsis,
+)
+CONTAINER_TYPES = (cst.List, cst.Tuple, cst.Set)
+# The callables (dotted, as written) whose result compares as an expected value.
+MOCK_CALL_ROOTS = frozenset({"call", "mock.call", "unittest.mock.call"})
+APPROX_CALLS = frozenset({"approx", "pytest.approx"})
+SENTINEL_ROOTS = frozenset({"sentinel", "mock.sentinel", "unittest.mock.sentinel"})
+# unittest methods whose first two parameters are the compared values, with those parameters' keyword names.
+UNITTEST_METHODS: Dict[str, Tuple[str, str]] = {
+    "assertEqual": ("first", "second"),
+    "assertNotEqual": ("first", "second"),
+    "assertAlmostEqual": ("first", "second"),
+    "assertNotAlmostEqual": ("first", "second"),
+    "assertCountEqual": ("first", "second"),
+    "assertMultiLineEqual": ("first", "second"),
+    "assertDictEqual": ("d1", "d2"),
+    "assertListEqual": ("list1", "list2"),
+    "assertTupleEqual": ("tuple1", "tuple2"),
+    "assertSetEqual": ("set1", "set2"),
+    "assertSequenceEqual": ("seq1", "seq2"),
+    # Deprecated aliases (removed in Python 3.12), still common in older suites.
+    "assertEquals": ("first", "second"),
+    "assertNotEquals": ("first", "second"),
+    "assertAlmostEquals": ("first", "second"),
+    "assertNotAlmostEquals": ("first", "second"),
+}
+# The only nodes walked outside a statement line: statement bodies, never headers, decorators or expressions.
+STATEMENT_CONTAINERS = (
+    cst.Module,
+    cst.BaseCompoundStatement,
+    cst.BaseSuite,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.MatchCase,
+    cst.SimpleStatementLine,
+)
+# Nodes that own a statement body and have header lines of their own.
+CLAUSES = (cst.BaseCompoundStatement, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+EMPTY_MODULE = cst.Module(body=[])
+
+DOC = """
+Rules (the guide's "Assertion Style": expected value first, actual value second):
+- `assert A == B` and `assert A != B` become `assert B == A` / `assert B != A` when B is expected-like and A is
+  not. Only the two operands trade places; the message, parentheses, line breaks and comments stay. When both
+  operands end their own lines inside parentheses, each takes the comment at the end of its line along.
+- Expected-like: literals (numbers, also negative, strings, bytes, f-strings, None, True, False, ...),
+  list/tuple/set/dict displays whose elements are all expected-like (not comprehensions), names starting with
+  `expected`, `exp_` or `want`, UPPER_CASE names (two characters or more) and attributes whose last part is
+  UPPER_CASE (`Color.RED`, `mock.ANY`), `call(...)` / `mock.call(...)` (also `call.method(...)`),
+  `pytest.approx(...)` / `approx(...)`, `sentinel.x` / `mock.sentinel.x`, and unary or binary operations on
+  expected-like operands.
+- Also flipped: `assert actual_x == other` / `assert result == other` where neither side is expected-like, the
+  left side is a name starting with `actual` or `result` and the right side is another plain name.
+- Left alone: both sides expected-like or both actual-like, chained comparisons (`a == b == c`), `is`, `in`,
+  `<` and other operators, comparisons that are not the whole test of the assert (`assert not a == b`,
+  `assert a == b and c`), and operands that contain `:=` (swapping would change what is evaluated first).
+- unittest (option `unittest = true`): `self.assertEqual(actual, expected)` and its relatives (assertNotEqual,
+  assertAlmostEqual, assertNotAlmostEqual, assertCountEqual, assertMultiLineEqual, assertDictEqual,
+  assertListEqual, assertTupleEqual, assertSetEqual, assertSequenceEqual, and the deprecated `...Equals`
+  aliases) get their first two arguments swapped by the same rule, given by position or by keyword (`first=`,
+  `second=`, `d1=`, ...); `msg`, `places`, `delta` are untouched.
+
+Options ([tool.stylefix.assert-order]):
+- scope = "tests" (default: only test files, see `test-files`) or "all" (every file).
+- unittest = false (default) or true: also reorder `self.assertEqual(...)` and its relatives.
+
+Directives: `# stylefix: skip` or `# stylefix: skip[assert-order]` at the end of any line of an assert
+leaves that assert as it is.
+"""
+
+EXAMPLES: Tuple[Example, ...] = (
+    Example(
+        title="literal and expected_ name move to the left",
+        before='def test_total():\n    result = total([1, 2])\n    assert result == 3\n    assert label(result) != "four"\n'
+        "    assert response.json() == expected_body, response.text\n",
+        after='def test_total():\n    result = total([1, 2])\n    assert 3 == result\n    assert "four" != label(result)\n'
+        "    assert expected_body == response.json(), response.text\n",
+        path="test_total.py",
+    ),
+    Example(
+        title="mock calls, constants and the comment of each operand",
+        before="def test_deploy(mock_client):\n    assert (\n        mock_client.deploy.call_args_list  # one per stack\n"
+        '        == [mock.call("a"), mock.call("b")]\n    )\n    assert status == BucketStatus.EXISTS\n',
+        after='def test_deploy(mock_client):\n    assert (\n        [mock.call("a"), mock.call("b")]\n'
+        "        == mock_client.deploy.call_args_list  # one per stack\n    )\n    assert BucketStatus.EXISTS == status\n",
+        path="test_deploy.py",
+    ),
+    Example(
+        title="left alone: both sides actual-like, chained, other operators, not the whole test",
+        before="def test_same():\n    assert left == right\n    assert a == b == 3\n    assert value is None\n"
+        "    assert not result == 3\n",
+        after="def test_same():\n    assert left == right\n    assert a == b == 3\n    assert value is None\n"
+        "    assert not result == 3\n",
+        path="test_same.py",
+    ),
+    Example(
+        title="unittest calls, with `unittest = true`",
+        before="class TestTotal(unittest.TestCase):\n    def test_total(self):\n"
+        '        self.assertEqual(total([1, 2]), 3, "sum")\n        self.assertDictEqual(d1=config, d2=EXPECTED_CONFIG)\n',
+        after="class TestTotal(unittest.TestCase):\n    def test_total(self):\n"
+        '        self.assertEqual(3, total([1, 2]), "sum")\n        self.assertDictEqual(d1=EXPECTED_CONFIG, d2=config)\n',
+        path="test_total.py",
+        options={"unittest": True},
+    ),
+)
+
+
+def dotted_name(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` for a chain of plain names and attributes, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def is_upper_case(name: str) -> bool:
+    return UPPER_CASE_RE.fullmatch(name) is not None
+
+
+def is_mock_call(func: cst.BaseExpression) -> bool:
+    """`call`, `mock.call`, and chains built on them: `call.method`, `mock.call(1).method`."""
+    node: cst.BaseExpression = func
+    while True:
+        name = dotted_name(node)
+        if name is not None and name in MOCK_CALL_ROOTS:
+            return True
+        if isinstance(node, cst.Attribute):
+            node = node.value
+        elif isinstance(node, cst.Call):
+            node = node.func
+        else:
+            return False
+
+
+def is_expected_name(name: str) -> bool:
+    return name in CONSTANT_NAMES or name.startswith(EXPECTED_PREFIXES) or is_upper_case(name)
+
+
+def _elements_expected(elements: Sequence[Union[cst.BaseElement, cst.BaseDictElement]]) -> bool:
+    for element in elements:
+        if isinstance(element, cst.DictElement):
+            if not (is_expected_like(element.key) and is_expected_like(element.value)):
+                return False
+        elif not is_expected_like(element.value):
+            return False
+    return True
+
+
+def is_expected_like(node: cst.BaseExpression) -> bool:
+    """Whether an operand reads as the expected value of a comparison (see DOC for the kinds)."""
+    if isinstance(node, LITERAL_TYPES):
+        return True
+    if isinstance(node, cst.Name):
+        return is_expected_name(node.value)
+    if isinstance(node, cst.Attribute):
+        if is_upper_case(node.attr.value):
+            return True
+        return dotted_name(node.value) in SENTINEL_ROOTS
+    if isinstance(node, cst.Call):
+        return is_mock_call(node.func) or dotted_name(node.func) in APPROX_CALLS
+    if isinstance(node, CONTAINER_TYPES) or isinstance(node, cst.Dict):
+        return _elements_expected(node.elements)
+    if isinstance(node, cst.UnaryOperation):
+        return is_expected_like(node.expression)
+    if isinstance(node, cst.BinaryOperation):
+        return is_expected_like(node.left) and is_expected_like(node.right)
+    return False
+
+
+def is_plain_actual_name(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value.startswith(ACTUAL_PREFIXES)
+
+
+def contains_walrus(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.NamedExpr):
+        return True
+    return any(contains_walrus(child) for child in node.children)
+
+
+def should_swap(first: cst.BaseExpression, second: cst.BaseExpression) -> bool:
+    """Whether `first == second` has its expected value on the wrong side."""
+    first_expected = is_expected_like(first)
+    second_expected = is_expected_like(second)
+    if first_expected:
+        return False
+    if not second_expected:
+        # Neither side looks expected: only `actual_x == y` / `result == y` with y a plain name is clear enough.
+        if not (is_plain_actual_name(first) and isinstance(second, cst.Name) and not is_plain_actual_name(second)):
+            return False
+    return not (contains_walrus(first) or contains_walrus(second))
+
+
+def swap_line_ends(
+    after_first: cst.BaseParenthesizableWhitespace, after_second: cst.BaseParenthesizableWhitespace
+) -> Tuple[cst.BaseParenthesizableWhitespace, cst.BaseParenthesizableWhitespace]:
+    """When both operands end their lines, the rest of each line (its comment) travels with its operand."""
+    if not (
+        isinstance(after_first, cst.ParenthesizedWhitespace) and isinstance(after_second, cst.ParenthesizedWhitespace)
+    ):
+        return after_first, after_second
+    if after_first.first_line.comment is None and after_second.first_line.comment is None:
+        return after_first, after_second
+    return (
+        after_first.with_changes(first_line=after_second.first_line),
+        after_second.with_changes(first_line=after_first.first_line),
+    )
+
+
+class _CommentRemover(cst.CSTTransformer):
+    def leave_Comment(self, original_node: cst.Comment, updated_node: cst.Comment) -> cst.RemovalSentinel:
+        return cst.RemoveFromParent()
+
+
+def short_code(node: cst.CSTNode) -> str:
+    """One line of code for a change message: comments and line breaks dropped, long operands cut."""
+    code = EMPTY_MODULE.code_for_node(node)
+    if "\n" in code or "\r" in code:
+        code = " ".join(EMPTY_MODULE.code_for_node(node.visit(_CommentRemover())).split())
+    if len(code) > MAX_OPERAND_CHARS:
+        code = code[: MAX_OPERAND_CHARS - len(ELLIPSIS_MARK)].rstrip() + ELLIPSIS_MARK
+    return code
+
+
+def _starts_with_word(code: str) -> bool:
+    return bool(code) and (code[0].isalnum() or code[0] == "_")
+
+
+def swap_assert(node: cst.Assert) -> Optional[Tuple[cst.Assert, str]]:
+    """The assert with its operands swapped and the change message, or None when it stays."""
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    operator = target.operator
+    if not isinstance(operator, (cst.Equal, cst.NotEqual)):
+        return None
+    left, right = test.left, target.comparator
+    if not should_swap(left, right):
+        return None
+    if test.rpar:
+        after_left, after_right = swap_line_ends(operator.whitespace_before, test.rpar[0].whitespace_before)
+        new_rpar = [test.rpar[0].with_changes(whitespace_before=after_right), *test.rpar[1:]]
+    else:
+        after_left, new_rpar = operator.whitespace_before, test.rpar
+    new_test = test.with_changes(
+        left=right,
+        comparisons=[target.with_changes(operator=operator.with_changes(whitespace_before=after_left), comparator=left)],
+        rpar=new_rpar,
+    )
+    whitespace = node.whitespace_after_assert
+    # `assert(x) == 3` has no space after the keyword; `assert3 == (x)` would not parse.
+    if not test.lpar and isinstance(whitespace, cst.SimpleWhitespace) and not whitespace.value:
+        if _starts_with_word(EMPTY_MODULE.code_for_node(right)):
+            whitespace = cst.SimpleWhitespace(" ")
+    new_node = node.with_changes(test=new_test, whitespace_after_assert=whitespace)
+    left_code, right_code = short_code(left), short_code(right)
+    symbol = "==" if isinstance(operator, cst.Equal) else "!="
+    message = f"assert {left_code} {symbol} {right_code} -> assert {right_code} {symbol} {left_code}"
+    return new_node, message
+
+
+def _arg_index(args: Sequence[cst.Arg], position: int, keyword: str) -> Optional[int]:
+    if position < len(args) and args[position].keyword is None:
+        return position
+    for index, arg in enumerate(args):
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return index
+    return None
+
+
+def _line_end(arg: cst.Arg) -> cst.BaseParenthesizableWhitespace:
+    return arg.comma.whitespace_after if isinstance(arg.comma, cst.Comma) else arg.whitespace_after_arg
+
+
+def _with_line_end(arg: cst.Arg, whitespace: cst.BaseParenthesizableWhitespace) -> cst.Arg:
+    if isinstance(arg.comma, cst.Comma):
+        return arg.with_changes(comma=arg.comma.with_changes(whitespace_after=whitespace))
+    return arg.with_changes(whitespace_after_arg=whitespace)
+
+
+def _arg_code(arg: cst.Arg, value: cst.BaseExpression) -> str:
+    keyword = f"{arg.keyword.value}=" if arg.keyword is not None else ""
+    return keyword + short_code(value)
+
+
+def swap_unittest_call(node: cst.Call) -> Optional[Tuple[cst.Call, str]]:
+    """`self.assertEqual(actual, expected, ...)` with its compared arguments swapped, and the message."""
+    func = node.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"):
+        return None
+    keywords = UNITTEST_METHODS.get(func.attr.value)
+    if keywords is None:
+        return None
+    args = list(node.args)
+    if any(arg.star for arg in args):
+        return None
+    first_index = _arg_index(args, 0, keywords[0])
+    second_index = _arg_index(args, 1, keywords[1])
+    if first_index is None or second_index is None:
+        return None
+    first, second = args[first_index], args[second_index]
+    if not should_swap(first.value, second.value):
+        return None
+    end_first, end_second = swap_line_ends(_line_end(first), _line_end(second))
+    args[first_index] = _with_line_end(first.with_changes(value=second.value), end_first)
+    args[second_index] = _with_line_end(second.with_changes(value=first.value), end_second)
+    ordered = sorted((first_index, second_index))
+    rest = ", ..." if len(args) > 2 else ""
+    name = f"self.{func.attr.value}"
+    before = ", ".join(_arg_code(node.args[index], node.args[index].value) for index in ordered)
+    after = ", ".join(_arg_code(args[index], args[index].value) for index in ordered)
+    return node.with_changes(args=args), f"{name}({before}{rest}) -> {name}({after}{rest})"
 
 
 class AssertOrder(StylefixCodemod):
     NAME = "assert-order"
+    DOC = DOC
+    EXAMPLES = EXAMPLES
+    def __init__(self, context: CodemodContext, file: FileContext) -> None:
+        super().__init__(context, file)
+        self._in_line = False
+        self._skipped_line = False
+        # The clauses (`if`, `else:`, `def`...) being walked: a one-line body shares its clause's header lines.
+        self._clauses: List[cst.CSTNode] = []
 
     @classmethod
-    def precheck(cls, source: bytes, file: object) -> bool:
-        return False
+    def applies_to(cls, file: FileContext) -> bool:
+        return file.is_test_file or file.config.options(cls.NAME).scope == "all"
+
+    @classmethod
+    def precheck(cls, source: bytes, file: FileContext) -> bool:
+        if b"assert" not in source:
+            return False
+        if b"==" in source or b"!=" in source:
+            return True
+        return file.config.options(cls.NAME).unittest and b"Equal" in source
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Asserts are statements: outside a statement line only statement bodies are walked.
+        if self._in_line:
+            return super().on_visit(node)
+        if not isinstance(node, STATEMENT_CONTAINERS):
+            return False
+        if isinstance(node, CLAUSES):
+            self._clauses.append(node)
+        return super().on_visit(node)
+
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> Union[cst.CSTNode, cst.RemovalSentinel]:
+        if not self._in_line and not isinstance(original_node, STATEMENT_CONTAINERS):
+            return updated_node
+        if isinstance(original_node, CLAUSES):
+            self._clauses.pop()
+        return super().on_leave(original_node, updated_node)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return self._enter_line(self.is_skipped(node))
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        return self._leave_line(original_node, updated_node)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
+        return self._enter_line(self._suite_skipped(node))
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        return self._leave_line(original_node, updated_node)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        swapped = swap_unittest_call(updated_node)
+        if swapped is None:
+            return updated_node
+        new_node, message = swapped
+        self.report(original_node, message)
+        return new_node
+
+    def _enter_line(self, skipped: bool) -> bool:
+        self._skipped_line = skipped
+        # unittest calls are expressions anywhere in the line; asserts are handled on leaving it, without a walk.
+        self._in_line = not skipped and self.options.unittest
+        return self._in_line
+
+    def _leave_line(
+        self,
+        original_node: Union[cst.SimpleStatementLine, cst.SimpleStatementSuite],
+        updated_node: Union[cst.SimpleStatementLine, cst.SimpleStatementSuite],
+    ) -> Union[cst.SimpleStatementLine, cst.SimpleStatementSuite]:
+        self._in_line = False
+        if self._skipped_line:
+            return updated_node
+        body = list(updated_node.body)
+        changed = False
+        for index, (original, updated) in enumerate(zip(original_node.body, updated_node.body)):
+            if not isinstance(updated, cst.Assert):
+                continue
+            swapped = swap_assert(updated)
+            if swapped is None:
+                continue
+            body[index], message = swapped
+            self.report(original, message)
+            changed = True
+        return updated_node.with_changes(body=body) if changed else updated_node
+
+    def _suite_skipped(self, node: cst.SimpleStatementSuite) -> bool:
+        """A one-line body shares its clause's header: a skip on any line from the clause's first counts."""
+        directives = self.file.directives
+        if not directives.has_line_skips(self.NAME):
+            return False
+        position = self._position(node)
+        last = position.end.line if position is not None else 0
+        first = self.lines_of(self._clauses[-1])[0] if self._clauses else last
+        return any(directives.skips_line(line, self.NAME) for line in range(first, last + 1))
