@@ -28,7 +28,7 @@ LITERAL_TYPES = (
     cst.FormattedString,
     cst.Ellipsis,
 )
-CONTAINER_TYPES = (cst.List, cst.Tuple, cst.Set)
+CONTAINER_TYPES = (cst.List, cst.Tuple, cst.Set, cst.Dict)
 # The callables (dotted, as written) whose result compares as an expected value.
 MOCK_CALL_ROOTS = frozenset({"call", "mock.call", "unittest.mock.call"})
 APPROX_CALLS = frozenset({"approx", "pytest.approx"})
@@ -101,34 +101,74 @@ leaves that assert as it is.
 EXAMPLES: Tuple[Example, ...] = (
     Example(
         title="literal and expected_ name move to the left",
-        before='def test_total():\n    result = total([1, 2])\n    assert result == 3\n    assert label(result) != "four"\n'
-        "    assert response.json() == expected_body, response.text\n",
-        after='def test_total():\n    result = total([1, 2])\n    assert 3 == result\n    assert "four" != label(result)\n'
-        "    assert expected_body == response.json(), response.text\n",
+        before=(
+            "def test_total():\n"
+            "    result = total([1, 2])\n"
+            "    assert result == 3\n"
+            '    assert label(result) != "four"\n'
+            "    assert response.json() == expected_body, response.text\n"
+        ),
+        after=(
+            "def test_total():\n"
+            "    result = total([1, 2])\n"
+            "    assert 3 == result\n"
+            '    assert "four" != label(result)\n'
+            "    assert expected_body == response.json(), response.text\n"
+        ),
         path="test_total.py",
     ),
     Example(
         title="mock calls, constants and the comment of each operand",
-        before="def test_deploy(mock_client):\n    assert (\n        mock_client.deploy.call_args_list  # one per stack\n"
-        '        == [mock.call("a"), mock.call("b")]\n    )\n    assert status == BucketStatus.EXISTS\n',
-        after='def test_deploy(mock_client):\n    assert (\n        [mock.call("a"), mock.call("b")]\n'
-        "        == mock_client.deploy.call_args_list  # one per stack\n    )\n    assert BucketStatus.EXISTS == status\n",
+        before=(
+            "def test_deploy(mock_client):\n"
+            "    assert (\n"
+            "        mock_client.deploy.call_args_list  # one per stack\n"
+            '        == [mock.call("a"), mock.call("b")]\n'
+            "    )\n"
+            "    assert status == BucketStatus.EXISTS\n"
+        ),
+        after=(
+            "def test_deploy(mock_client):\n"
+            "    assert (\n"
+            '        [mock.call("a"), mock.call("b")]\n'
+            "        == mock_client.deploy.call_args_list  # one per stack\n"
+            "    )\n"
+            "    assert BucketStatus.EXISTS == status\n"
+        ),
         path="test_deploy.py",
     ),
     Example(
         title="left alone: both sides actual-like, chained, other operators, not the whole test",
-        before="def test_same():\n    assert left == right\n    assert a == b == 3\n    assert value is None\n"
-        "    assert not result == 3\n",
-        after="def test_same():\n    assert left == right\n    assert a == b == 3\n    assert value is None\n"
-        "    assert not result == 3\n",
+        before=(
+            "def test_same():\n"
+            "    assert left == right\n"
+            "    assert a == b == 3\n"
+            "    assert value is None\n"
+            "    assert not result == 3\n"
+        ),
+        after=(
+            "def test_same():\n"
+            "    assert left == right\n"
+            "    assert a == b == 3\n"
+            "    assert value is None\n"
+            "    assert not result == 3\n"
+        ),
         path="test_same.py",
     ),
     Example(
         title="unittest calls, with `unittest = true`",
-        before="class TestTotal(unittest.TestCase):\n    def test_total(self):\n"
-        '        self.assertEqual(total([1, 2]), 3, "sum")\n        self.assertDictEqual(d1=config, d2=EXPECTED_CONFIG)\n',
-        after="class TestTotal(unittest.TestCase):\n    def test_total(self):\n"
-        '        self.assertEqual(3, total([1, 2]), "sum")\n        self.assertDictEqual(d1=EXPECTED_CONFIG, d2=config)\n',
+        before=(
+            "class TestTotal(unittest.TestCase):\n"
+            "    def test_total(self):\n"
+            '        self.assertEqual(total([1, 2]), 3, "sum")\n'
+            "        self.assertDictEqual(d1=config, d2=EXPECTED_CONFIG)\n"
+        ),
+        after=(
+            "class TestTotal(unittest.TestCase):\n"
+            "    def test_total(self):\n"
+            '        self.assertEqual(3, total([1, 2]), "sum")\n'
+            "        self.assertDictEqual(d1=EXPECTED_CONFIG, d2=config)\n"
+        ),
         path="test_total.py",
         options={"unittest": True},
     ),
@@ -190,7 +230,7 @@ def is_expected_like(node: cst.BaseExpression) -> bool:
         return dotted_name(node.value) in SENTINEL_ROOTS
     if isinstance(node, cst.Call):
         return is_mock_call(node.func) or dotted_name(node.func) in APPROX_CALLS
-    if isinstance(node, CONTAINER_TYPES) or isinstance(node, cst.Dict):
+    if isinstance(node, CONTAINER_TYPES):
         return _elements_expected(node.elements)
     if isinstance(node, cst.UnaryOperation):
         return is_expected_like(node.expression)
@@ -215,10 +255,12 @@ def should_swap(first: cst.BaseExpression, second: cst.BaseExpression) -> bool:
     second_expected = is_expected_like(second)
     if first_expected:
         return False
-    if not second_expected:
-        # Neither side looks expected: only `actual_x == y` / `result == y` with y a plain name is clear enough.
-        if not (is_plain_actual_name(first) and isinstance(second, cst.Name) and not is_plain_actual_name(second)):
-            return False
+    # Neither side looks expected: only `actual_x == y` / `result == y` with y a plain name is clear enough.
+    actual_against_name = (
+        is_plain_actual_name(first) and isinstance(second, cst.Name) and not is_plain_actual_name(second)
+    )
+    if not (second_expected or actual_against_name):
+        return False
     return not (contains_walrus(first) or contains_walrus(second))
 
 
@@ -274,16 +316,13 @@ def swap_assert(node: cst.Assert) -> Optional[Tuple[cst.Assert, str]]:
         new_rpar = [test.rpar[0].with_changes(whitespace_before=after_right), *test.rpar[1:]]
     else:
         after_left, new_rpar = operator.whitespace_before, test.rpar
-    new_test = test.with_changes(
-        left=right,
-        comparisons=[target.with_changes(operator=operator.with_changes(whitespace_before=after_left), comparator=left)],
-        rpar=new_rpar,
-    )
+    new_target = target.with_changes(operator=operator.with_changes(whitespace_before=after_left), comparator=left)
+    new_test = test.with_changes(left=right, comparisons=[new_target], rpar=new_rpar)
     whitespace = node.whitespace_after_assert
     # `assert(x) == 3` has no space after the keyword; `assert3 == (x)` would not parse.
-    if not test.lpar and isinstance(whitespace, cst.SimpleWhitespace) and not whitespace.value:
-        if _starts_with_word(EMPTY_MODULE.code_for_node(right)):
-            whitespace = cst.SimpleWhitespace(" ")
+    no_space = isinstance(whitespace, cst.SimpleWhitespace) and not whitespace.value
+    if no_space and not test.lpar and _starts_with_word(EMPTY_MODULE.code_for_node(right)):
+        whitespace = cst.SimpleWhitespace(" ")
     new_node = node.with_changes(test=new_test, whitespace_after_assert=whitespace)
     left_code, right_code = short_code(left), short_code(right)
     symbol = "==" if isinstance(operator, cst.Equal) else "!="

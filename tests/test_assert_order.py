@@ -1,6 +1,6 @@
 """assert-order: table-driven cases, input and exact output, each also run a second time."""
 from dataclasses import dataclass, field
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import libcst as cst
 import pytest
@@ -25,7 +25,7 @@ def flips(name: str, actual: str, expected: str, operator: str = "==") -> Case:
     return Case(name, f"assert {actual} {operator} {expected}\n", f"assert {expected} {operator} {actual}\n")
 
 
-def stays(name: str, source: str, options: Dict[str, Any] = None) -> Case:
+def stays(name: str, source: str, options: Optional[Dict[str, Any]] = None) -> Case:
     return Case(name, source, source, dict(options or {}))
 
 
@@ -202,7 +202,11 @@ MESSAGE_AND_LAYOUT_CASES: List[Case] = [
         "assert result == 3; assert other == 4; x = 1\n",
         "assert 3 == result; assert 4 == other; x = 1\n",
     ),
-    Case("CRLF line endings", "assert (\r\n    result  # c\r\n    == 3\r\n)\r\n", "assert (\r\n    3\r\n    == result  # c\r\n)\r\n"),
+    Case(
+        "CRLF line endings",
+        "assert (\r\n    result  # c\r\n    == 3\r\n)\r\n",
+        "assert (\r\n    3\r\n    == result  # c\r\n)\r\n",
+    ),
     Case("no newline at end of file", "assert result == 3", "assert 3 == result"),
 ]
 
@@ -324,8 +328,10 @@ UNITTEST_CASES: List[Case] = [
     ),
     Case(
         "method-specific keywords",
-        "self.assertDictEqual(d1=config, d2=EXPECTED_CONFIG)\nself.assertSequenceEqual(rows, seq2=[1], seq_type=list)\n",
-        "self.assertDictEqual(d1=EXPECTED_CONFIG, d2=config)\nself.assertSequenceEqual([1], seq2=rows, seq_type=list)\n",
+        "self.assertDictEqual(d1=config, d2=EXPECTED_CONFIG)\n"
+        "self.assertSequenceEqual(rows, seq2=[1], seq_type=list)\n",
+        "self.assertDictEqual(d1=EXPECTED_CONFIG, d2=config)\n"
+        "self.assertSequenceEqual([1], seq2=rows, seq_type=list)\n",
         UNITTEST,
     ),
     Case(
@@ -364,7 +370,7 @@ UNITTEST_CASES: List[Case] = [
 
 SCOPE_CASES: List[Case] = [
     Case("non-test file untouched by default", "assert result == 3\n", "assert result == 3\n", path="helpers.py"),
-    Case("non-test file with scope all", "assert result == 3\n", "assert 3 == result\n", {"scope": "all"}, "helpers.py"),
+    Case("non-test file with scope all", "assert result == 3\n", "assert 3 == result\n", {"scope": "all"}, "lib.py"),
     Case("test file with scope all", "assert result == 3\n", "assert 3 == result\n", {"scope": "all"}),
     Case("test file by suffix", "assert result == 3\n", "assert 3 == result\n", path="total_test.py"),
     Case("test file in a directory", "assert result == 3\n", "assert 3 == result\n", path="tests/unit/test_total.py"),
