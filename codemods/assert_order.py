@@ -1,7 +1,7 @@
 """Codemod `assert-order`: the expected value goes first in equality asserts, `assert expected == actual`."""
 import logging
 import re
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, TypeVar, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -10,6 +10,8 @@ from stylefix.codemod import FileContext, StylefixCodemod
 from stylefix.registry import Example
 
 logger = logging.getLogger(__name__)
+
+LineT = TypeVar("LineT", cst.SimpleStatementLine, cst.SimpleStatementSuite)
 
 # An operand longer than this is cut in change messages; they are meant to be read in a one-line report.
 MAX_OPERAND_CHARS = 40
@@ -52,20 +54,9 @@ UNITTEST_METHODS: Dict[str, Tuple[str, str]] = {
     "assertAlmostEquals": ("first", "second"),
     "assertNotAlmostEquals": ("first", "second"),
 }
-# The only nodes walked outside a statement line: statement bodies, never headers, decorators or expressions.
-STATEMENT_CONTAINERS = (
-    cst.Module,
-    cst.BaseCompoundStatement,
-    cst.BaseSuite,
-    cst.Else,
-    cst.ExceptHandler,
-    cst.ExceptStarHandler,
-    cst.Finally,
-    cst.MatchCase,
-    cst.SimpleStatementLine,
-)
-# Nodes that own a statement body and have header lines of their own.
-CLAUSES = (cst.BaseCompoundStatement, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+# Where statements live inside a compound statement or clause: `body`, `orelse` (else/elif), `handlers`
+# (except), `finalbody` (finally), `cases` (match). Headers, decorators and expressions are never walked.
+CLAUSE_FIELDS: Tuple[str, ...] = ("body", "orelse", "handlers", "finalbody", "cases")
 EMPTY_MODULE = cst.Module(body=[])
 
 DOC = """
@@ -88,7 +79,8 @@ Rules (the guide's "Assertion Style": expected value first, actual value second)
   assertAlmostEqual, assertNotAlmostEqual, assertCountEqual, assertMultiLineEqual, assertDictEqual,
   assertListEqual, assertTupleEqual, assertSetEqual, assertSequenceEqual, and the deprecated `...Equals`
   aliases) get their first two arguments swapped by the same rule, given by position or by keyword (`first=`,
-  `second=`, `d1=`, ...); `msg`, `places`, `delta` are untouched.
+  `second=`, `d1=`, ...); `msg`, `places`, `delta` are untouched. Only calls that are a whole statement count
+  (not calls nested in other expressions), and only on `self`.
 
 Options ([tool.stylefix.assert-order]):
 - scope = "tests" (default: only test files, see `test-files`) or "all" (every file).
@@ -349,9 +341,9 @@ def _with_line_end(arg: cst.Arg, whitespace: cst.BaseParenthesizableWhitespace) 
     return arg.with_changes(whitespace_after_arg=whitespace)
 
 
-def _arg_code(arg: cst.Arg, value: cst.BaseExpression) -> str:
+def _arg_code(arg: cst.Arg) -> str:
     keyword = f"{arg.keyword.value}=" if arg.keyword is not None else ""
-    return keyword + short_code(value)
+    return keyword + short_code(arg.value)
 
 
 def swap_unittest_call(node: cst.Call) -> Optional[Tuple[cst.Call, str]]:
@@ -378,8 +370,8 @@ def swap_unittest_call(node: cst.Call) -> Optional[Tuple[cst.Call, str]]:
     ordered = sorted((first_index, second_index))
     rest = ", ..." if len(args) > 2 else ""
     name = f"self.{func.attr.value}"
-    before = ", ".join(_arg_code(node.args[index], node.args[index].value) for index in ordered)
-    after = ", ".join(_arg_code(args[index], args[index].value) for index in ordered)
+    before = ", ".join(_arg_code(node.args[index]) for index in ordered)
+    after = ", ".join(_arg_code(args[index]) for index in ordered)
     return node.with_changes(args=args), f"{name}({before}{rest}) -> {name}({after}{rest})"
 
 
@@ -387,12 +379,11 @@ class AssertOrder(StylefixCodemod):
     NAME = "assert-order"
     DOC = DOC
     EXAMPLES = EXAMPLES
+
     def __init__(self, context: CodemodContext, file: FileContext) -> None:
         super().__init__(context, file)
-        self._in_line = False
-        self._skipped_line = False
-        # The clauses (`if`, `else:`, `def`...) being walked: a one-line body shares its clause's header lines.
-        self._clauses: List[cst.CSTNode] = []
+        # Whether any `# stylefix: skip` in the file names this codemod; set per run, before the walk.
+        self._has_skips = False
 
     @classmethod
     def applies_to(cls, file: FileContext) -> bool:
@@ -406,82 +397,83 @@ class AssertOrder(StylefixCodemod):
             return True
         return file.config.options(cls.NAME).unittest and b"Equal" in source
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        # Asserts are statements: outside a statement line only statement bodies are walked.
-        if self._in_line:
-            return super().on_visit(node)
-        if not isinstance(node, STATEMENT_CONTAINERS):
-            return False
-        if isinstance(node, CLAUSES):
-            self._clauses.append(node)
-        return super().on_visit(node)
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        # A direct walk over statement bodies: asserts are statements, so nothing else needs visiting.
+        self._has_skips = self.file.directives.has_line_skips(self.NAME)
+        body = self._fix_statements(tree.body)
+        return tree if body is None else tree.with_changes(body=body)
 
-    def on_leave(
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> Union[cst.CSTNode, cst.RemovalSentinel]:
-        if not self._in_line and not isinstance(original_node, STATEMENT_CONTAINERS):
-            return updated_node
-        if isinstance(original_node, CLAUSES):
-            self._clauses.pop()
-        return super().on_leave(original_node, updated_node)
+    def _fix_statements(self, statements: Sequence[cst.BaseStatement]) -> Optional[List[cst.BaseStatement]]:
+        """The statements with their asserts fixed, or None when none changed."""
+        fixed: Optional[List[cst.BaseStatement]] = None
+        for index, statement in enumerate(statements):
+            if isinstance(statement, cst.SimpleStatementLine):
+                new_statement = self._fix_line(statement, self._has_skips and self.is_skipped(statement))
+            else:
+                new_statement = self._fix_clause(statement)
+            if new_statement is not statement:
+                if fixed is None:
+                    fixed = list(statements)
+                fixed[index] = new_statement
+        return fixed
 
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return self._enter_line(self.is_skipped(node))
+    def _fix_clause(self, clause: cst.CSTNode) -> cst.CSTNode:
+        """A compound statement or one of its clauses (else, except, finally, case) with its bodies fixed."""
+        changes: Dict[str, object] = {}
+        for name in CLAUSE_FIELDS:
+            value = getattr(clause, name, None)
+            if value is None:
+                continue
+            if isinstance(value, cst.BaseSuite):
+                new_value: object = self._fix_suite(value, clause)
+            elif isinstance(value, cst.CSTNode):
+                new_value = self._fix_clause(value)
+            else:
+                new_items = [self._fix_clause(item) for item in value]
+                changed = any(new is not old for new, old in zip(new_items, value))
+                new_value = new_items if changed else value
+            if new_value is not value:
+                changes[name] = new_value
+        return clause.with_changes(**changes) if changes else clause
 
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine:
-        return self._leave_line(original_node, updated_node)
+    def _fix_suite(self, suite: cst.BaseSuite, clause: cst.CSTNode) -> cst.BaseSuite:
+        if isinstance(suite, cst.SimpleStatementSuite):
+            return self._fix_line(suite, self._suite_skipped(suite, clause))
+        body = self._fix_statements(suite.body)
+        return suite if body is None else suite.with_changes(body=body)
 
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
-        return self._enter_line(self._suite_skipped(node))
-
-    def leave_SimpleStatementSuite(
-        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
-    ) -> cst.SimpleStatementSuite:
-        return self._leave_line(original_node, updated_node)
-
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        swapped = swap_unittest_call(updated_node)
-        if swapped is None:
-            return updated_node
-        new_node, message = swapped
-        self.report(original_node, message)
-        return new_node
-
-    def _enter_line(self, skipped: bool) -> bool:
-        self._skipped_line = skipped
-        # unittest calls are expressions anywhere in the line; asserts are handled on leaving it, without a walk.
-        self._in_line = not skipped and self.options.unittest
-        return self._in_line
-
-    def _leave_line(
-        self,
-        original_node: Union[cst.SimpleStatementLine, cst.SimpleStatementSuite],
-        updated_node: Union[cst.SimpleStatementLine, cst.SimpleStatementSuite],
-    ) -> Union[cst.SimpleStatementLine, cst.SimpleStatementSuite]:
-        self._in_line = False
-        if self._skipped_line:
-            return updated_node
-        body = list(updated_node.body)
+    def _fix_line(self, line: LineT, skipped: bool) -> LineT:
+        """A statement line (or one-line body) with its asserts and, if enabled, unittest calls fixed."""
+        if skipped:
+            return line
+        body = list(line.body)
         changed = False
-        for index, (original, updated) in enumerate(zip(original_node.body, updated_node.body)):
-            if not isinstance(updated, cst.Assert):
+        for index, statement in enumerate(line.body):
+            if isinstance(statement, cst.Assert):
+                swapped = swap_assert(statement)
+                if swapped is None:
+                    continue
+                body[index], message = swapped
+                self.report(statement, message)
+            elif self.options.unittest and isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
+                # unittest assertions are calls made for their effect: only whole expression statements count.
+                swapped_call = swap_unittest_call(statement.value)
+                if swapped_call is None:
+                    continue
+                new_call, message = swapped_call
+                body[index] = statement.with_changes(value=new_call)
+                self.report(statement.value, message)
+            else:
                 continue
-            swapped = swap_assert(updated)
-            if swapped is None:
-                continue
-            body[index], message = swapped
-            self.report(original, message)
             changed = True
-        return updated_node.with_changes(body=body) if changed else updated_node
+        return line.with_changes(body=body) if changed else line
 
-    def _suite_skipped(self, node: cst.SimpleStatementSuite) -> bool:
+    def _suite_skipped(self, suite: cst.SimpleStatementSuite, clause: cst.CSTNode) -> bool:
         """A one-line body shares its clause's header: a skip on any line from the clause's first counts."""
-        directives = self.file.directives
-        if not directives.has_line_skips(self.NAME):
+        if not self._has_skips:
             return False
-        position = self._position(node)
+        directives = self.file.directives
+        position = self._position(suite)
         last = position.end.line if position is not None else 0
-        first = self.lines_of(self._clauses[-1])[0] if self._clauses else last
+        first = self.lines_of(clause)[0]
         return any(directives.skips_line(line, self.NAME) for line in range(first, last + 1))

@@ -267,6 +267,11 @@ SKIP_CASES: List[Case] = [
         "if ok: assert result == 1  # stylefix: skip\nelse: assert 2 == result\n",
     ),
     Case(
+        "skip on an elif one-line body",
+        "if ok: assert result == 1\nelif other: assert result == 2  # stylefix: skip\nelse: assert result == 3\n",
+        "if ok: assert 1 == result\nelif other: assert result == 2  # stylefix: skip\nelse: assert 3 == result\n",
+    ),
+    Case(
         "skip on a multi-line header of a one-line body",
         "if (  # stylefix: skip\n    ok\n): assert result == 1\nassert result == 2\n",
         "if (  # stylefix: skip\n    ok\n): assert result == 1\nassert 2 == result\n",
@@ -347,9 +352,17 @@ UNITTEST_CASES: List[Case] = [
         UNITTEST,
     ),
     Case(
-        "inside other expressions and statements",
-        "with self.subTest(): self.assertEqual(result, 3)\nchecks = [self.assertEqual(value, 1) for value in values]\n",
-        "with self.subTest(): self.assertEqual(3, result)\nchecks = [self.assertEqual(1, value) for value in values]\n",
+        "one-line bodies",
+        "with self.subTest(): self.assertEqual(result, 3)\n"
+        "for v in vs: self.assertEqual(v, 1); self.assertEqual(v, 2)\n",
+        "with self.subTest(): self.assertEqual(3, result)\n"
+        "for v in vs: self.assertEqual(1, v); self.assertEqual(2, v)\n",
+        UNITTEST,
+    ),
+    stays(
+        "calls inside other expressions",
+        "checks = [self.assertEqual(value, 1) for value in values]\nreturn self.assertEqual(result, 3)\n"
+        "print(self.assertEqual(result, 3))\n",
         UNITTEST,
     ),
     Case(
