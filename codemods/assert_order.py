@@ -1,7 +1,9 @@
 """Codemod `assert-order`: the expected value goes first in equality asserts, `assert expected == actual`."""
+from dataclasses import dataclass
+import functools
 import logging
 import re
-from typing import Dict, List, Optional, Sequence, Tuple, TypeVar, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, Union, cast
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -58,6 +60,8 @@ UNITTEST_METHODS: Dict[str, Tuple[str, str]] = {
 # (except), `finalbody` (finally), `cases` (match). Headers, decorators and expressions are never walked.
 CLAUSE_FIELDS: Tuple[str, ...] = ("body", "orelse", "handlers", "finalbody", "cases")
 EMPTY_MODULE = cst.Module(body=[])
+# Stands in for an operand while measuring where it starts; a name no real code uses.
+MARKER = "__stylefix_assert_order_operand__"
 
 DOC = """
 Rules (the guide's "Assertion Style": expected value first, actual value second):
@@ -291,35 +295,59 @@ def _starts_with_word(code: str) -> bool:
     return bool(code) and (code[0].isalnum() or code[0] == "_")
 
 
-def swap_assert(node: cst.Assert) -> Optional[Tuple[cst.Assert, str]]:
-    """The assert with its operands swapped and the change message, or None when it stays."""
-    test = node.test
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return None
+@dataclass(frozen=True)
+class Swap:
+    """One statement whose compared values trade places."""
+
+    statement: cst.BaseSmallStatement
+    # The operand that goes first once swapped (the expected value) and the one that goes second.
+    expected: cst.BaseExpression
+    actual: cst.BaseExpression
+    # Builds the swapped statement from the two operands, given first and second (re-aligned copies may be given).
+    build: Callable[[cst.BaseExpression, cst.BaseExpression], cst.BaseSmallStatement]
+    message: str
+
+    @property
+    def reported(self) -> cst.CSTNode:
+        """The node a change is reported on: the assert, or the call of an expression statement."""
+        return self.statement.value if isinstance(self.statement, cst.Expr) else self.statement
+
+
+def build_swapped_assert(node: cst.Assert, first: cst.BaseExpression, second: cst.BaseExpression) -> cst.Assert:
+    """The assert with `first` on the left and `second` on the right; the end of each operand's line goes along."""
+    test = cast(cst.Comparison, node.test)
     target = test.comparisons[0]
     operator = target.operator
-    if not isinstance(operator, (cst.Equal, cst.NotEqual)):
-        return None
-    left, right = test.left, target.comparator
-    if not should_swap(left, right):
-        return None
     if test.rpar:
-        after_left, after_right = swap_line_ends(operator.whitespace_before, test.rpar[0].whitespace_before)
-        new_rpar = [test.rpar[0].with_changes(whitespace_before=after_right), *test.rpar[1:]]
+        after_first, after_second = swap_line_ends(operator.whitespace_before, test.rpar[0].whitespace_before)
+        new_rpar = [test.rpar[0].with_changes(whitespace_before=after_second), *test.rpar[1:]]
     else:
-        after_left, new_rpar = operator.whitespace_before, test.rpar
-    new_target = target.with_changes(operator=operator.with_changes(whitespace_before=after_left), comparator=left)
-    new_test = test.with_changes(left=right, comparisons=[new_target], rpar=new_rpar)
+        after_first, new_rpar = operator.whitespace_before, test.rpar
+    new_target = target.with_changes(operator=operator.with_changes(whitespace_before=after_first), comparator=second)
+    new_test = test.with_changes(left=first, comparisons=[new_target], rpar=new_rpar)
     whitespace = node.whitespace_after_assert
     # `assert(x) == 3` has no space after the keyword; `assert3 == (x)` would not parse.
     no_space = isinstance(whitespace, cst.SimpleWhitespace) and not whitespace.value
-    if no_space and not test.lpar and _starts_with_word(EMPTY_MODULE.code_for_node(right)):
+    if no_space and not test.lpar and _starts_with_word(EMPTY_MODULE.code_for_node(first)):
         whitespace = cst.SimpleWhitespace(" ")
-    new_node = node.with_changes(test=new_test, whitespace_after_assert=whitespace)
+    return node.with_changes(test=new_test, whitespace_after_assert=whitespace)
+
+
+def swap_assert(node: cst.Assert) -> Optional[Swap]:
+    """How an `assert actual == expected` is swapped, or None when it stays."""
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    operator = test.comparisons[0].operator
+    if not isinstance(operator, (cst.Equal, cst.NotEqual)):
+        return None
+    left, right = test.left, test.comparisons[0].comparator
+    if not should_swap(left, right):
+        return None
     left_code, right_code = short_code(left), short_code(right)
     symbol = "==" if isinstance(operator, cst.Equal) else "!="
     message = f"assert {left_code} {symbol} {right_code} -> assert {right_code} {symbol} {left_code}"
-    return new_node, message
+    return Swap(node, right, left, functools.partial(build_swapped_assert, node), message)
 
 
 def _arg_index(args: Sequence[cst.Arg], position: int, keyword: str) -> Optional[int]:
@@ -341,38 +369,118 @@ def _with_line_end(arg: cst.Arg, whitespace: cst.BaseParenthesizableWhitespace) 
     return arg.with_changes(whitespace_after_arg=whitespace)
 
 
-def _arg_code(arg: cst.Arg) -> str:
+def _arg_code(arg: cst.Arg, value: cst.BaseExpression) -> str:
     keyword = f"{arg.keyword.value}=" if arg.keyword is not None else ""
-    return keyword + short_code(arg.value)
+    return keyword + short_code(value)
 
 
-def swap_unittest_call(node: cst.Call) -> Optional[Tuple[cst.Call, str]]:
-    """`self.assertEqual(actual, expected, ...)` with its compared arguments swapped, and the message."""
-    func = node.func
+def build_swapped_call(
+    statement: cst.Expr, indexes: Tuple[int, int], first: cst.BaseExpression, second: cst.BaseExpression
+) -> cst.Expr:
+    """The call with `first` as its first compared argument and `second` as its second, keywords kept in place."""
+    call = cast(cst.Call, statement.value)
+    args = list(call.args)
+    first_arg, second_arg = args[indexes[0]], args[indexes[1]]
+    end_first, end_second = swap_line_ends(_line_end(first_arg), _line_end(second_arg))
+    args[indexes[0]] = _with_line_end(first_arg.with_changes(value=first), end_first)
+    args[indexes[1]] = _with_line_end(second_arg.with_changes(value=second), end_second)
+    return statement.with_changes(value=call.with_changes(args=args))
+
+
+def swap_unittest_call(statement: cst.Expr) -> Optional[Swap]:
+    """How a `self.assertEqual(actual, expected, ...)` statement is swapped, or None when it stays."""
+    call = statement.value
+    if not isinstance(call, cst.Call):
+        return None
+    func = call.func
     if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"):
         return None
     keywords = UNITTEST_METHODS.get(func.attr.value)
-    if keywords is None:
+    if keywords is None or any(arg.star for arg in call.args):
         return None
-    args = list(node.args)
-    if any(arg.star for arg in args):
-        return None
-    first_index = _arg_index(args, 0, keywords[0])
-    second_index = _arg_index(args, 1, keywords[1])
+    first_index = _arg_index(call.args, 0, keywords[0])
+    second_index = _arg_index(call.args, 1, keywords[1])
     if first_index is None or second_index is None:
         return None
-    first, second = args[first_index], args[second_index]
-    if not should_swap(first.value, second.value):
+    actual, expected = call.args[first_index].value, call.args[second_index].value
+    if not should_swap(actual, expected):
         return None
-    end_first, end_second = swap_line_ends(_line_end(first), _line_end(second))
-    args[first_index] = _with_line_end(first.with_changes(value=second.value), end_first)
-    args[second_index] = _with_line_end(second.with_changes(value=first.value), end_second)
-    ordered = sorted((first_index, second_index))
-    rest = ", ..." if len(args) > 2 else ""
+    # The message lists the two arguments in the order they are written, with their keywords.
+    written = sorted([(first_index, actual, expected), (second_index, expected, actual)], key=lambda item: item[0])
+    before = ", ".join(_arg_code(call.args[index], value) for index, value, _ in written)
+    after = ", ".join(_arg_code(call.args[index], value) for index, _, value in written)
+    rest = ", ..." if len(call.args) > 2 else ""
     name = f"self.{func.attr.value}"
-    before = ", ".join(_arg_code(node.args[index]) for index in ordered)
-    after = ", ".join(_arg_code(args[index]) for index in ordered)
-    return node.with_changes(args=args), f"{name}({before}{rest}) -> {name}({after}{rest})"
+    message = f"{name}({before}{rest}) -> {name}({after}{rest})"
+    build = functools.partial(build_swapped_call, statement, (first_index, second_index))
+    return Swap(statement, expected, actual, build, message)
+
+
+class _ContinuationShifter(cst.CSTTransformer):
+    """Moves the continuation lines of an operand that start at or right of its first column by `delta`."""
+
+    def __init__(self, delta: int, first_column: int) -> None:
+        super().__init__()
+        self.delta = delta
+        self.first_column = first_column
+
+    def _shifted(self, whitespace: cst.SimpleWhitespace) -> cst.SimpleWhitespace:
+        width = len(whitespace.value)
+        # From the operand's first column on: aligned with it or something inside it (visual indentation).
+        # Anything left of it is a hanging indent, relative to the statement, and stays.
+        if width < self.first_column:
+            return whitespace
+        return cst.SimpleWhitespace(" " * (width + self.delta))
+
+    def leave_ParenthesizedWhitespace(
+        self, original_node: cst.ParenthesizedWhitespace, updated_node: cst.ParenthesizedWhitespace
+    ) -> cst.ParenthesizedWhitespace:
+        return updated_node.with_changes(last_line=self._shifted(updated_node.last_line))
+
+    def leave_EmptyLine(self, original_node: cst.EmptyLine, updated_node: cst.EmptyLine) -> cst.EmptyLine:
+        return updated_node.with_changes(whitespace=self._shifted(updated_node.whitespace))
+
+
+class _IndentationCheck(cst.CSTVisitor):
+    """Whether every line break inside a node has plain indentation relative to its block: spaces only, no line
+    less indented than the block, no backslash continuation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plain = True
+
+    def visit_ParenthesizedWhitespace(self, node: cst.ParenthesizedWhitespace) -> None:
+        if not node.indent or "\t" in node.last_line.value:
+            self.plain = False
+
+    def visit_EmptyLine(self, node: cst.EmptyLine) -> None:
+        if not node.indent or "\t" in node.whitespace.value:
+            self.plain = False
+
+    def visit_SimpleWhitespace(self, node: cst.SimpleWhitespace) -> None:
+        if "\\" in node.value:
+            self.plain = False
+
+
+def is_multi_line(node: cst.CSTNode) -> bool:
+    code = EMPTY_MODULE.code_for_node(node)
+    return "\n" in code or "\r" in code
+
+
+def has_plain_indentation(node: cst.CSTNode) -> bool:
+    check = _IndentationCheck()
+    node.visit(check)
+    return check.plain
+
+
+def column_of(line: cst.SimpleStatementLine, index: int, statement: cst.BaseSmallStatement, target: cst.CSTNode) -> int:
+    """Where `target` (with its parentheses) starts, relative to the line's block, once `statement` is put at
+    `index` of `line`. `target` must be a node of `statement` itself, not a copy."""
+    body = list(line.body)
+    body[index] = statement.deep_replace(target, cst.Name(MARKER))
+    code = EMPTY_MODULE.code_for_node(line.with_changes(leading_lines=(), body=body))
+    found = code.index(MARKER)
+    return found - (max(code.rfind("\n", 0, found), code.rfind("\r", 0, found)) + 1)
 
 
 class AssertOrder(StylefixCodemod):
@@ -446,27 +554,45 @@ class AssertOrder(StylefixCodemod):
         """A statement line (or one-line body) with its asserts and, if enabled, unittest calls fixed."""
         if skipped:
             return line
-        body = list(line.body)
-        changed = False
+        body: Optional[List[cst.BaseSmallStatement]] = None
         for index, statement in enumerate(line.body):
-            if isinstance(statement, cst.Assert):
-                swapped = swap_assert(statement)
-                if swapped is None:
-                    continue
-                body[index], message = swapped
-                self.report(statement, message)
-            elif self.options.unittest and isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call):
-                # unittest assertions are calls made for their effect: only whole expression statements count.
-                swapped_call = swap_unittest_call(statement.value)
-                if swapped_call is None:
-                    continue
-                new_call, message = swapped_call
-                body[index] = statement.with_changes(value=new_call)
-                self.report(statement.value, message)
-            else:
+            swap = self._swap(statement)
+            if swap is None:
                 continue
-            changed = True
-        return line.with_changes(body=body) if changed else line
+            first, second = swap.expected, swap.actual
+            # One-line bodies share their line with a header: their rare continuation lines stay as they are.
+            if isinstance(line, cst.SimpleStatementLine) and (is_multi_line(first) or is_multi_line(second)):
+                first, second = self._realigned(line, index, swap)
+            if body is None:
+                body = list(line.body)
+            body[index] = swap.build(first, second)
+            self.report(swap.reported, swap.message)
+        return line if body is None else line.with_changes(body=body)
+
+    def _swap(self, statement: cst.BaseSmallStatement) -> Optional[Swap]:
+        if isinstance(statement, cst.Assert):
+            return swap_assert(statement)
+        # unittest assertions are calls made for their effect: only whole expression statements count.
+        if self.options.unittest and isinstance(statement, cst.Expr):
+            return swap_unittest_call(statement)
+        return None
+
+    def _realigned(
+        self, line: cst.SimpleStatementLine, index: int, swap: Swap
+    ) -> Tuple[cst.BaseExpression, cst.BaseExpression]:
+        """The two operands, with continuation lines aligned inside a multi-line one moved to its new column."""
+        first, second = swap.expected, swap.actual
+        if not has_plain_indentation(swap.statement):
+            return first, second
+        if is_multi_line(first):
+            old_column = column_of(line, index, swap.statement, first)
+            new_column = column_of(line, index, swap.build(first, second), first)
+            first = first.visit(_ContinuationShifter(new_column - old_column, old_column))
+        if is_multi_line(second):
+            old_column = column_of(line, index, swap.statement, second)
+            new_column = column_of(line, index, swap.build(first, second), second)
+            second = second.visit(_ContinuationShifter(new_column - old_column, old_column))
+        return first, second
 
     def _suite_skipped(self, suite: cst.SimpleStatementSuite, clause: cst.CSTNode) -> bool:
         """A one-line body shares its clause's header: a skip on any line from the clause's first counts."""

@@ -210,6 +210,69 @@ MESSAGE_AND_LAYOUT_CASES: List[Case] = [
     Case("no newline at end of file", "assert result == 3", "assert 3 == result"),
 ]
 
+REALIGN_CASES: List[Case] = [
+    Case(
+        "expected value aligned inside its brackets moves left with its lines",
+        "def test_p():\n    assert list(partition(3, range(4))) == [(0, 1, 2),\n"
+        "                                            (3, -1, -1)]\n",
+        "def test_p():\n    assert [(0, 1, 2),\n            (3, -1, -1)] == list(partition(3, range(4)))\n",
+    ),
+    Case(
+        "actual value aligned inside its brackets moves right with its lines",
+        "def test_k():\n    assert ''.join(map(first,\n"
+        "                       partitionby(identity, 'Khh'))) == 'Khan!'\n",
+        "def test_k():\n    assert 'Khan!' == ''.join(map(first,\n"
+        "                                  partitionby(identity, 'Khh')))\n",
+    ),
+    Case(
+        "hanging indents stay",
+        "def test_h():\n    assert get(x) == {\n        'x': 1,\n    }\n"
+        "    assert build(\n        1,\n    ) == EXPECTED\n",
+        "def test_h():\n    assert {\n        'x': 1,\n    } == get(x)\n"
+        "    assert EXPECTED == build(\n        1,\n    )\n",
+    ),
+    Case(
+        "both operands aligned, nested brackets and comment lines",
+        "assert f(a,\n         g(b,\n           c)) == [1,\n                   # two\n                   2]\n",
+        "assert [1,\n        # two\n        2] == f(a,\n                g(b,\n                  c))\n",
+    ),
+    Case(
+        "after another statement on the line",
+        "x = 1; assert f(a,\n                b) == 3\n",
+        "x = 1; assert 3 == f(a,\n                     b)\n",
+    ),
+    Case(
+        "closing bracket aligned with the opening one moves along",
+        "assert result == [\n                  1,\n                 ]\n",
+        "assert [\n        1,\n       ] == result\n",
+    ),
+    Case(
+        "operands on lines of their own keep their columns",
+        "assert (\n    f(a,\n      b)\n    == [1,\n        2]\n)\n",
+        "assert (\n    [1,\n     2]\n    == f(a,\n         b)\n)\n",
+    ),
+    Case(
+        "tab in a continuation line: left as it is",
+        "assert f(a,\n\t b) == 3\n",
+        "assert 3 == f(a,\n\t b)\n",
+    ),
+    Case(
+        "backslash continuation in the statement: left as it is",
+        "assert f(a,\n         b) == \\\n    3\n",
+        "assert 3 == \\\n    f(a,\n         b)\n",
+    ),
+    Case(
+        "continuation line less indented than the block: left as it is",
+        "def test_x():\n    assert f(a,\n  b) == 3\n",
+        "def test_x():\n    assert 3 == f(a,\n  b)\n",
+    ),
+    Case(
+        "one-line body: left as it is",
+        "if ok: assert f(a,\n               b) == 3\n",
+        "if ok: assert 3 == f(a,\n               b)\n",
+    ),
+]
+
 NESTING_CASES: List[Case] = [
     Case(
         "test function and class",
@@ -371,6 +434,15 @@ UNITTEST_CASES: List[Case] = [
         "assert 3 == result; self.assertEqual(4, result)\n",
         UNITTEST,
     ),
+    Case(
+        "aligned arguments follow their values",
+        "class T:\n    def test_u(self):\n        self.assertEqual(list(chunked('ABC',\n"
+        "                                      2)), [['A', 'B'],\n"
+        "                                            ['C']])\n",
+        "class T:\n    def test_u(self):\n        self.assertEqual([['A', 'B'],\n"
+        "                          ['C']], list(chunked('ABC',\n                                               2)))\n",
+        UNITTEST,
+    ),
     stays("already in order", "self.assertEqual(3, result)\nself.assertEqual(second=result, first=3)\n", UNITTEST),
     stays("both actual-like", "self.assertEqual(len(rows), count)\n", UNITTEST),
     stays("star arguments", "self.assertEqual(*pair)\nself.assertEqual(result, *rest)\n", UNITTEST),
@@ -394,6 +466,7 @@ ALL_CASES: List[Case] = (
     EXPECTED_LIKE_CASES
     + LEFT_ALONE_CASES
     + MESSAGE_AND_LAYOUT_CASES
+    + REALIGN_CASES
     + NESTING_CASES
     + SKIP_CASES
     + UNITTEST_CASES
