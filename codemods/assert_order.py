@@ -430,7 +430,7 @@ class _ContinuationShifter(cst.CSTTransformer):
         # Anything left of it is a hanging indent, relative to the statement, and stays.
         if width < self.first_column:
             return whitespace
-        return cst.SimpleWhitespace(" " * (width + self.delta))
+        return cst.SimpleWhitespace(" " * max(width + self.delta, 0))
 
     def leave_ParenthesizedWhitespace(
         self, original_node: cst.ParenthesizedWhitespace, updated_node: cst.ParenthesizedWhitespace
@@ -442,24 +442,33 @@ class _ContinuationShifter(cst.CSTTransformer):
 
 
 class _IndentationCheck(cst.CSTVisitor):
-    """Whether every line break inside a node has plain indentation relative to its block: spaces only, no line
-    less indented than the block, no backslash continuation."""
+    """Whether every line break inside a node has indentation relative to its block: spaces only, no line less
+    indented than the block; and whether it has backslash continuations."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.plain = True
+        self.relative = True
+        self.backslash = False
 
     def visit_ParenthesizedWhitespace(self, node: cst.ParenthesizedWhitespace) -> None:
         if not node.indent or "\t" in node.last_line.value:
-            self.plain = False
+            self.relative = False
 
     def visit_EmptyLine(self, node: cst.EmptyLine) -> None:
         if not node.indent or "\t" in node.whitespace.value:
-            self.plain = False
+            self.relative = False
 
     def visit_SimpleWhitespace(self, node: cst.SimpleWhitespace) -> None:
         if "\\" in node.value:
-            self.plain = False
+            self.backslash = True
+            if "\t" in node.value:
+                self.relative = False
+
+
+def indentation_of(node: cst.CSTNode) -> _IndentationCheck:
+    check = _IndentationCheck()
+    node.visit(check)
+    return check
 
 
 def is_multi_line(node: cst.CSTNode) -> bool:
@@ -467,20 +476,28 @@ def is_multi_line(node: cst.CSTNode) -> bool:
     return "\n" in code or "\r" in code
 
 
-def has_plain_indentation(node: cst.CSTNode) -> bool:
-    check = _IndentationCheck()
-    node.visit(check)
-    return check.plain
-
-
-def column_of(line: cst.SimpleStatementLine, index: int, statement: cst.BaseSmallStatement, target: cst.CSTNode) -> int:
+def column_of(
+    line: cst.SimpleStatementLine,
+    index: int,
+    statement: cst.BaseSmallStatement,
+    target: cst.CSTNode,
+    block_column: int,
+) -> int:
     """Where `target` (with its parentheses) starts, relative to the line's block, once `statement` is put at
     `index` of `line`. `target` must be a node of `statement` itself, not a copy."""
     body = list(line.body)
     body[index] = statement.deep_replace(target, cst.Name(MARKER))
     code = EMPTY_MODULE.code_for_node(line.with_changes(leading_lines=(), body=body))
     found = code.index(MARKER)
-    return found - (max(code.rfind("\n", 0, found), code.rfind("\r", 0, found)) + 1)
+    line_start = max(code.rfind("\n", 0, found), code.rfind("\r", 0, found)) + 1
+    column = found - line_start
+    # After a backslash continuation the indentation is written out in full, not relative to the block
+    # (a comment may end in a backslash too: that line break is an ordinary one).
+    previous_line = code[:line_start].rstrip("\r\n")
+    previous_line = previous_line[max(previous_line.rfind("\n"), previous_line.rfind("\r")) + 1 :]
+    if previous_line.endswith("\\") and "#" not in previous_line:
+        column -= block_column
+    return column
 
 
 class AssertOrder(StylefixCodemod):
@@ -582,15 +599,16 @@ class AssertOrder(StylefixCodemod):
     ) -> Tuple[cst.BaseExpression, cst.BaseExpression]:
         """The two operands, with continuation lines aligned inside a multi-line one moved to its new column."""
         first, second = swap.expected, swap.actual
-        if not has_plain_indentation(swap.statement):
+        if not indentation_of(swap.statement).relative:
             return first, second
-        if is_multi_line(first):
-            old_column = column_of(line, index, swap.statement, first)
-            new_column = column_of(line, index, swap.build(first, second), first)
+        block_column = self._position(line).start.column
+        if is_multi_line(first) and not indentation_of(first).backslash:
+            old_column = column_of(line, index, swap.statement, first, block_column)
+            new_column = column_of(line, index, swap.build(first, second), first, block_column)
             first = first.visit(_ContinuationShifter(new_column - old_column, old_column))
-        if is_multi_line(second):
-            old_column = column_of(line, index, swap.statement, second)
-            new_column = column_of(line, index, swap.build(first, second), second)
+        if is_multi_line(second) and not indentation_of(second).backslash:
+            old_column = column_of(line, index, swap.statement, second, block_column)
+            new_column = column_of(line, index, swap.build(first, second), second, block_column)
             second = second.visit(_ContinuationShifter(new_column - old_column, old_column))
         return first, second
 

@@ -22,7 +22,7 @@ import tarfile
 import time
 import tokenize
 from typing import Dict, List, Optional, Sequence, Tuple
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,11 @@ UNITTEST_METHODS = frozenset(
     }
 )
 
+# The keyword names of the compared parameters of those methods.
+KEYWORD_NAMES = frozenset(
+    {"first", "second", "d1", "d2", "list1", "list2", "tuple1", "tuple2", "set1", "set2", "seq1", "seq2"}
+)
+
 
 @dataclass(frozen=True)
 class Project:
@@ -58,7 +63,7 @@ class Project:
     version: str
     # Paths inside the sdist that hold the tests (run by pytest, and what stylefix fixes).
     tests: Tuple[str, ...]
-    requirements: Tuple[str, ...] = ("pytest",)
+    requirements: Tuple[str, ...] = ("pytest", "pycodestyle")
     # [tool.stylefix.assert-order] options for the run.
     options: Dict[str, object] = field(default_factory=dict)
 
@@ -92,12 +97,20 @@ class Outcome:
     regressions: List[str] = field(default_factory=list)
     problems: List[str] = field(default_factory=list)
     seconds_fix: float = 0.0
+    # pycodestyle's continuation-line warnings (E12x), before and after: moved operands keep their alignment.
+    continuation_warnings_before: int = 0
+    continuation_warnings_after: int = 0
 
 
 def run(command: Sequence[str], cwd: Optional[Path] = None, check: bool = True) -> subprocess.CompletedProcess:
     logger.debug("running %s", " ".join(str(part) for part in command))
     completed = subprocess.run(
-        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, timeout=TEST_TIMEOUT_SECONDS
+        [str(part) for part in command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TEST_TIMEOUT_SECONDS,
+        check=False,
     )
     if check and completed.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{completed.stdout}\n{completed.stderr}")
@@ -119,7 +132,8 @@ def fetch_sdist(project: Project, work: Path, python: Path) -> Path:
     found = sorted(downloads.glob("*.tar.gz")) if downloads.is_dir() else []
     if not found:
         requirement = f"{project.name}=={project.version}"
-        run([python, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", requirement, "-d", downloads])
+        pip_download = [python, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:"]
+        run([*pip_download, requirement, "-d", downloads])
         found = sorted(downloads.glob("*.tar.gz"))
     return found[0]
 
@@ -151,6 +165,13 @@ def run_tests(python: Path, top: Path, tests: Sequence[str], report: Path) -> Di
     return outcomes
 
 
+def continuation_warnings(python: Path, top: Path, tests: Sequence[str]) -> int:
+    """How many continuation-line warnings (E12x: indentation of wrapped lines) pycodestyle gives the tests."""
+    command = [python, "-m", "pycodestyle", "--select=E12", "--max-line-length=1000", *tests]
+    completed = run(command, cwd=top, check=False)
+    return len(completed.stdout.splitlines())
+
+
 def python_files(top: Path, tests: Sequence[str]) -> Dict[str, bytes]:
     found: Dict[str, bytes] = {}
     for test_path in tests:
@@ -170,9 +191,8 @@ def _canonical_pair(first: ast.expr, second: ast.expr) -> Tuple[ast.expr, ast.ex
 def _compared_arguments(call: ast.Call) -> Optional[Tuple[Tuple[str, int], Tuple[str, int]]]:
     """Where the two compared values of a unittest call sit: ("arg", index) or ("keyword", index)."""
     places: List[Tuple[str, int]] = [("arg", index) for index in range(min(2, len(call.args)))]
-    keyword_names = ("first", "second", "d1", "d2", "list1", "list2", "tuple1", "tuple2", "set1", "set2", "seq1", "seq2")
     for index, keyword in enumerate(call.keywords):
-        if keyword.arg in keyword_names and len(places) < 2:
+        if keyword.arg in KEYWORD_NAMES and len(places) < 2:
             places.append(("keyword", index))
     if len(places) != 2 or any(isinstance(arg, ast.Starred) for arg in call.args):
         return None
@@ -288,6 +308,7 @@ def check_project(project: Project) -> Outcome:
     outcome.tests_passed_before = len(passed_before)
     outcome.tests_failed_before = sum(1 for result in before_tests.values() if result in ("failure", "error"))
 
+    outcome.continuation_warnings_before = continuation_warnings(python, top, project.tests)
     originals = python_files(top, project.tests)
     outcome.files = len(originals)
     config = write_config(work, project)
@@ -311,6 +332,12 @@ def check_project(project: Project) -> Outcome:
         outcome.unittest_calls_changed += checked.unittest_calls_changed
         outcome.problems.extend(checked.problems)
 
+    outcome.continuation_warnings_after = continuation_warnings(python, top, project.tests)
+    if outcome.continuation_warnings_after > outcome.continuation_warnings_before:
+        outcome.problems.append(
+            f"pycodestyle E12x warnings went from {outcome.continuation_warnings_before}"
+            f" to {outcome.continuation_warnings_after}"
+        )
     after_tests = run_tests(python, top, project.tests, work / "after.xml")
     outcome.tests_passed_after = sum(1 for result in after_tests.values() if result == "passed")
     outcome.regressions = sorted(test for test in passed_before if after_tests.get(test) != "passed")
@@ -322,6 +349,10 @@ def print_outcome(outcome: Outcome) -> None:
     print(f"   test files: {outcome.files}, changed: {outcome.files_changed}")
     print(f"   asserts swapped: {outcome.asserts_changed}, unittest calls swapped: {outcome.unittest_calls_changed}")
     print(f"   changes reported by stylefix: {outcome.reported_changes}, fix took {outcome.seconds_fix:.1f}s")
+    print(
+        f"   pycodestyle continuation-line warnings (E12x) before: {outcome.continuation_warnings_before},"
+        f" after: {outcome.continuation_warnings_after}"
+    )
     print(
         f"   tests passed before: {outcome.tests_passed_before} (failed before: {outcome.tests_failed_before}),"
         f" passed after: {outcome.tests_passed_after}, regressions: {len(outcome.regressions)}"

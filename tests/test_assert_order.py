@@ -257,9 +257,21 @@ REALIGN_CASES: List[Case] = [
         "assert 3 == f(a,\n\t b)\n",
     ),
     Case(
-        "backslash continuation in the statement: left as it is",
-        "assert f(a,\n         b) == \\\n    3\n",
-        "assert 3 == \\\n    f(a,\n         b)\n",
+        "backslash continuation between the operands",
+        "def test_g():\n    assert groupby(0, rows) == \\\n        {1: [(1, 2)],\n         2: [(2, 2)]}\n"
+        "    assert topk(2, [{'a': 1},\n                    {'a': 2}]) == \\\n        ({'a': 2},)\n",
+        "def test_g():\n    assert {1: [(1, 2)],\n            2: [(2, 2)]} == \\\n        groupby(0, rows)\n"
+        "    assert ({'a': 2},) == \\\n        topk(2, [{'a': 1},\n                 {'a': 2}])\n",
+    ),
+    Case(
+        "comment ending in a backslash is no continuation",
+        "def test_g():\n    assert (  # c:\\\n        f(a,\n          b) == 3)\n",
+        "def test_g():\n    assert (  # c:\\\n        3 == f(a,\n               b))\n",
+    ),
+    Case(
+        "backslash continuation inside a moved operand: left as it is",
+        "assert f(a) + \\\n    g(b,\n      c) == 3\n",
+        "assert 3 == f(a) + \\\n    g(b,\n      c)\n",
     ),
     Case(
         "continuation line less indented than the block: left as it is",
