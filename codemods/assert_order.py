@@ -255,9 +255,7 @@ def should_swap(first: cst.BaseExpression, second: cst.BaseExpression) -> bool:
     actual_against_name = (
         is_plain_actual_name(first) and isinstance(second, cst.Name) and not is_plain_actual_name(second)
     )
-    if not (second_expected or actual_against_name):
-        return False
-    return not (contains_walrus(first) or contains_walrus(second))
+    return second_expected or actual_against_name
 
 
 def swap_line_ends(
@@ -281,10 +279,23 @@ class _CommentRemover(cst.CSTTransformer):
         return cst.RemoveFromParent()
 
 
-def short_code(node: cst.CSTNode) -> str:
-    """One line of code for a change message: comments and line breaks dropped, long operands cut."""
-    code = EMPTY_MODULE.code_for_node(node)
-    if "\n" in code or "\r" in code:
+def is_multi_line(code: str) -> bool:
+    return "\n" in code or "\r" in code
+
+
+def swappable_codes(first: cst.BaseExpression, second: cst.BaseExpression) -> Optional[Tuple[str, str]]:
+    """The code of both operands, or None when one contains `:=` (swapping would change what runs first)."""
+    codes = (EMPTY_MODULE.code_for_node(first), EMPTY_MODULE.code_for_node(second))
+    for node, code in zip((first, second), codes):
+        if ":=" in code and contains_walrus(node):
+            return None
+    return codes
+
+
+def short_code(node: cst.CSTNode, code: str) -> str:
+    """One line of `code` (the code of `node`) for a change message: comments and line breaks dropped, long
+    operands cut."""
+    if is_multi_line(code):
         code = " ".join(EMPTY_MODULE.code_for_node(node.visit(_CommentRemover())).split())
     if len(code) > MAX_OPERAND_CHARS:
         code = code[: MAX_OPERAND_CHARS - len(ELLIPSIS_MARK)].rstrip() + ELLIPSIS_MARK
@@ -300,9 +311,11 @@ class Swap:
     """One statement whose compared values trade places."""
 
     statement: cst.BaseSmallStatement
-    # The operand that goes first once swapped (the expected value) and the one that goes second.
+    # The operand that goes first once swapped (the expected value) and the one that goes second, with their code.
     expected: cst.BaseExpression
     actual: cst.BaseExpression
+    expected_code: str
+    actual_code: str
     # Builds the swapped statement from the two operands, given first and second (re-aligned copies may be given).
     build: Callable[[cst.BaseExpression, cst.BaseExpression], cst.BaseSmallStatement]
     message: str
@@ -342,12 +355,13 @@ def swap_assert(node: cst.Assert) -> Optional[Swap]:
     if not isinstance(operator, (cst.Equal, cst.NotEqual)):
         return None
     left, right = test.left, test.comparisons[0].comparator
-    if not should_swap(left, right):
+    codes = swappable_codes(left, right) if should_swap(left, right) else None
+    if codes is None:
         return None
-    left_code, right_code = short_code(left), short_code(right)
+    left_code, right_code = short_code(left, codes[0]), short_code(right, codes[1])
     symbol = "==" if isinstance(operator, cst.Equal) else "!="
     message = f"assert {left_code} {symbol} {right_code} -> assert {right_code} {symbol} {left_code}"
-    return Swap(node, right, left, functools.partial(build_swapped_assert, node), message)
+    return Swap(node, right, left, codes[1], codes[0], functools.partial(build_swapped_assert, node), message)
 
 
 def _arg_index(args: Sequence[cst.Arg], position: int, keyword: str) -> Optional[int]:
@@ -369,9 +383,15 @@ def _with_line_end(arg: cst.Arg, whitespace: cst.BaseParenthesizableWhitespace) 
     return arg.with_changes(whitespace_after_arg=whitespace)
 
 
-def _arg_code(arg: cst.Arg, value: cst.BaseExpression) -> str:
-    keyword = f"{arg.keyword.value}=" if arg.keyword is not None else ""
-    return keyword + short_code(value)
+def _compared_text(
+    call: cst.Call, indexes: Tuple[int, int], values: Tuple[Tuple[cst.BaseExpression, str], ...]
+) -> str:
+    """The two compared arguments for a message, in the order they are written, with their keywords."""
+    parts: Dict[int, str] = {}
+    for index, (value, code) in zip(indexes, values):
+        keyword = call.args[index].keyword
+        parts[index] = (f"{keyword.value}=" if keyword is not None else "") + short_code(value, code)
+    return ", ".join(parts[index] for index in sorted(parts))
 
 
 def build_swapped_call(
@@ -403,17 +423,18 @@ def swap_unittest_call(statement: cst.Expr) -> Optional[Swap]:
     if first_index is None or second_index is None:
         return None
     actual, expected = call.args[first_index].value, call.args[second_index].value
-    if not should_swap(actual, expected):
+    codes = swappable_codes(actual, expected) if should_swap(actual, expected) else None
+    if codes is None:
         return None
-    # The message lists the two arguments in the order they are written, with their keywords.
-    written = sorted([(first_index, actual, expected), (second_index, expected, actual)], key=lambda item: item[0])
-    before = ", ".join(_arg_code(call.args[index], value) for index, value, _ in written)
-    after = ", ".join(_arg_code(call.args[index], value) for index, _, value in written)
+    actual_code, expected_code = codes
+    indexes = (first_index, second_index)
+    before = _compared_text(call, indexes, ((actual, actual_code), (expected, expected_code)))
+    after = _compared_text(call, indexes, ((expected, expected_code), (actual, actual_code)))
     rest = ", ..." if len(call.args) > 2 else ""
     name = f"self.{func.attr.value}"
     message = f"{name}({before}{rest}) -> {name}({after}{rest})"
     build = functools.partial(build_swapped_call, statement, (first_index, second_index))
-    return Swap(statement, expected, actual, build, message)
+    return Swap(statement, expected, actual, expected_code, actual_code, build, message)
 
 
 class _ContinuationShifter(cst.CSTTransformer):
@@ -469,11 +490,6 @@ def indentation_of(node: cst.CSTNode) -> _IndentationCheck:
     check = _IndentationCheck()
     node.visit(check)
     return check
-
-
-def is_multi_line(node: cst.CSTNode) -> bool:
-    code = EMPTY_MODULE.code_for_node(node)
-    return "\n" in code or "\r" in code
 
 
 def column_of(
@@ -578,7 +594,7 @@ class AssertOrder(StylefixCodemod):
                 continue
             first, second = swap.expected, swap.actual
             # One-line bodies share their line with a header: their rare continuation lines stay as they are.
-            if isinstance(line, cst.SimpleStatementLine) and (is_multi_line(first) or is_multi_line(second)):
+            if isinstance(line, cst.SimpleStatementLine) and is_multi_line(swap.expected_code + swap.actual_code):
                 first, second = self._realigned(line, index, swap)
             if body is None:
                 body = list(line.body)
@@ -602,11 +618,11 @@ class AssertOrder(StylefixCodemod):
         if not indentation_of(swap.statement).relative:
             return first, second
         block_column = self._position(line).start.column
-        if is_multi_line(first) and not indentation_of(first).backslash:
+        if is_multi_line(swap.expected_code) and not indentation_of(first).backslash:
             old_column = column_of(line, index, swap.statement, first, block_column)
             new_column = column_of(line, index, swap.build(first, second), first, block_column)
             first = first.visit(_ContinuationShifter(new_column - old_column, old_column))
-        if is_multi_line(second) and not indentation_of(second).backslash:
+        if is_multi_line(swap.actual_code) and not indentation_of(second).backslash:
             old_column = column_of(line, index, swap.statement, second, block_column)
             new_column = column_of(line, index, swap.build(first, second), second, block_column)
             second = second.visit(_ContinuationShifter(new_column - old_column, old_column))

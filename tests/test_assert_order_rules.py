@@ -157,11 +157,11 @@ def test_WHEN_assert_swapped_THEN_change_reports_line_AND_short_before_after(
 def test_WHEN_operand_rendered_AND_multi_line_with_comments_THEN_one_line_without_comments() -> None:
     operand = _expression("{  # first\n    'a': 1,\n    # own line\n    'b': 2,\n}")
 
-    assert "{ 'a': 1, 'b': 2, }" == short_code(operand)
+    assert "{ 'a': 1, 'b': 2, }" == short_code(operand, cst.Module([]).code_for_node(operand))
 
 
 def test_WHEN_operand_rendered_AND_single_line_THEN_strings_keep_their_spaces() -> None:
-    assert "'a    b'" == short_code(_expression("'a    b'"))
+    assert "'a    b'" == short_code(_expression("'a    b'"), "'a    b'")
 
 
 def _file(path: str, table: Optional[Dict[str, Any]] = None) -> FileContext:
