@@ -1,9 +1,10 @@
 """assert-order on the test suites of real projects: only `==`/`!=` operands move, and the tests still pass.
 
-For each project: download its sdist from PyPI into .corpus/, make a throwaway venv with uv, install what its
+For each project: download its sdist (`pip download`) into .corpus/, make a throwaway venv with uv, install what its
 tests need, run its tests, run `stylefix fix --select assert-order` on the copy, check every file still parses,
 that the ASTs are equal once the operands of `==`/`!=` asserts (and, with `unittest = true`, of assertEqual and
 its relatives) are put in a canonical order, that every comment is kept, that a second run changes nothing,
+that pycodestyle's continuation-line warnings do not increase,
 and that every test that passed before still passes. Prints the numbers; exits 1 when any check fails.
 
 Run: `uv run --frozen python scripts/assert_order_real.py [project ...]`.
@@ -117,13 +118,25 @@ def run(command: Sequence[str], cwd: Optional[Path] = None, check: bool = True) 
     return completed
 
 
+def find_uv() -> str:
+    """uv on PATH, or the one `make setup` bootstraps when there is none."""
+    found = shutil.which("uv")
+    if found:
+        return found
+    bootstrapped = PROJECT_ROOT / ".uv-bootstrap" / "bin" / "uv"
+    if bootstrapped.exists():
+        return str(bootstrapped)
+    raise RuntimeError("uv not found: run `make setup` first")
+
+
 def make_venv(work: Path, requirements: Sequence[str]) -> Path:
     """A throwaway venv (with pip, for `pip download`) holding what the project's tests need."""
+    uv = find_uv()
     venv = work / "venv"
     python = venv / "bin" / "python"
     if not python.exists():
-        run(["uv", "venv", "--quiet", "--seed", "--python", sys.executable, venv])
-    run(["uv", "pip", "install", "--quiet", "--python", python, *requirements])
+        run([uv, "venv", "--quiet", "--seed", "--python", sys.executable, venv])
+    run([uv, "pip", "install", "--quiet", "--python", python, *requirements])
     return python
 
 
@@ -145,7 +158,15 @@ def extract(sdist: Path, work: Path) -> Path:
         shutil.rmtree(source)
     source.mkdir(parents=True)
     with tarfile.open(sdist) as archive:
-        archive.extractall(source, filter="data")
+        # The "data" filter refuses links and paths outside the target; Pythons without it get the same check.
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(source, filter="data")
+        else:
+            for member in archive.getmembers():
+                target = (source / member.name).resolve()
+                if source.resolve() not in target.parents or not (member.isfile() or member.isdir()):
+                    raise RuntimeError(f"{sdist.name}: refusing to extract {member.name}")
+            archive.extractall(source)
     (top,) = [path for path in source.iterdir() if path.is_dir()]
     return top
 
