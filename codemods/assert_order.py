@@ -498,13 +498,15 @@ def column_of(
     statement: cst.BaseSmallStatement,
     target: cst.CSTNode,
     block_column: int,
-) -> int:
+) -> Optional[int]:
     """Where `target` (with its parentheses) starts, relative to the line's block, once `statement` is put at
-    `index` of `line`. `target` must be a node of `statement` itself, not a copy."""
+    `index` of `line`; None if `target` is not a node of `statement` itself (a copy is not found)."""
     body = list(line.body)
     body[index] = statement.deep_replace(target, cst.Name(MARKER))
     code = EMPTY_MODULE.code_for_node(line.with_changes(leading_lines=(), body=body))
-    found = code.index(MARKER)
+    found = code.find(MARKER)
+    if found < 0:
+        return None
     line_start = max(code.rfind("\n", 0, found), code.rfind("\r", 0, found)) + 1
     column = found - line_start
     # After a backslash continuation the indentation is written out in full, not relative to the block
@@ -615,18 +617,32 @@ class AssertOrder(StylefixCodemod):
     ) -> Tuple[cst.BaseExpression, cst.BaseExpression]:
         """The two operands, with continuation lines aligned inside a multi-line one moved to its new column."""
         first, second = swap.expected, swap.actual
-        if not indentation_of(swap.statement).relative:
+        position = self._position(line)
+        if position is None or not indentation_of(swap.statement).relative:
             return first, second
-        block_column = self._position(line).start.column
+        block_column = position.start.column
         if is_multi_line(swap.expected_code) and not indentation_of(first).backslash:
-            old_column = column_of(line, index, swap.statement, first, block_column)
-            new_column = column_of(line, index, swap.build(first, second), first, block_column)
-            first = first.visit(_ContinuationShifter(new_column - old_column, old_column))
+            first = self._moved(line, index, swap, first, second, first, block_column)
         if is_multi_line(swap.actual_code) and not indentation_of(second).backslash:
-            old_column = column_of(line, index, swap.statement, second, block_column)
-            new_column = column_of(line, index, swap.build(first, second), second, block_column)
-            second = second.visit(_ContinuationShifter(new_column - old_column, old_column))
+            second = self._moved(line, index, swap, first, second, second, block_column)
         return first, second
+
+    def _moved(
+        self,
+        line: cst.SimpleStatementLine,
+        index: int,
+        swap: Swap,
+        first: cst.BaseExpression,
+        second: cst.BaseExpression,
+        operand: cst.BaseExpression,
+        block_column: int,
+    ) -> cst.BaseExpression:
+        """`operand` (first or second) with the continuation lines aligned inside it moved to its new column."""
+        old_column = column_of(line, index, swap.statement, operand, block_column)
+        new_column = column_of(line, index, swap.build(first, second), operand, block_column)
+        if old_column is None or new_column is None or old_column == new_column:
+            return operand
+        return operand.visit(_ContinuationShifter(new_column - old_column, old_column))
 
     def _suite_skipped(self, suite: cst.SimpleStatementSuite, clause: cst.CSTNode) -> bool:
         """A one-line body shares its clause's header: a skip on any line from the clause's first counts."""
