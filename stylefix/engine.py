@@ -20,10 +20,10 @@ def _load(names: Iterable[str]) -> List[Type["StylefixCodemod"]]:  # noqa: F821 
     return [registry.SPECS[name].load() for name in names]
 
 
-def active_codemods(
-    source: bytes, path: Path, config: Config, directives: Directives, names: Optional[Sequence[str]] = None
+def eligible_codemods(
+    path: Path, config: Config, directives: Directives, names: Optional[Sequence[str]] = None
 ) -> Tuple[list, "FileContext"]:  # noqa: F821
-    """The codemods that can change this file: enabled, applicable, not skipped, and passing their pre-check."""
+    """The codemods that may run on this file: enabled, applicable and not skipped (pre-checks not asked yet)."""
     from stylefix.codemod import FileContext
 
     file = FileContext(path=path, config=config, is_test_file=is_test_file(path, config), directives=directives)
@@ -31,9 +31,16 @@ def active_codemods(
     for codemod in _load(names if names is not None else config.enabled):
         if directives.skips_file(codemod.NAME) or not codemod.applies_to(file):
             continue
-        if codemod.precheck(source, file):
-            chosen.append(codemod)
+        chosen.append(codemod)
     return chosen, file
+
+
+def active_codemods(
+    source: bytes, path: Path, config: Config, directives: Directives, names: Optional[Sequence[str]] = None
+) -> Tuple[list, "FileContext"]:  # noqa: F821
+    """The codemods that can change this file: enabled, applicable, not skipped, and passing their pre-check."""
+    eligible, file = eligible_codemods(path, config, directives, names)
+    return [codemod for codemod in eligible if codemod.precheck(source, file)], file
 
 
 def _parse(source: bytes):  # noqa: ANN202 - returns libcst.Module; libcst is imported lazily
@@ -57,13 +64,18 @@ def run_codemods(source: bytes, path: Path, config: Config, names: Optional[Sequ
 
     _check_bytes(source)
     directives = parse_directives(source, registry.NAMES)
-    codemods, file = active_codemods(source, path, config, directives, names)
+    eligible, file = eligible_codemods(path, config, directives, names)
+    passed = [codemod for codemod in eligible if codemod.precheck(source, file)]
     warnings = tuple(f"{path}:{warning}" for warning in directives.warnings)
-    if not codemods:
+    if not passed:
         return FixResult(source=source, warnings=warnings)
     tree = _parse(source)
     changes: List[Change] = []
-    for codemod_class in codemods:
+    for codemod_class in eligible:
+        # A pre-check vouches only for the bytes it saw: once an earlier codemod has changed the tree (e.g. added
+        # an import), every later codemod runs, so the result is already stable under a second run.
+        if codemod_class not in passed and not changes:
+            continue
         context = CodemodContext(filename=str(path))
         command = codemod_class(context, file)
         try:
