@@ -187,7 +187,7 @@ def _scan_line(line: bytes, classifier: Classifier, force_sort: bool) -> Optiona
         parenthesized = match.group("paren_names") is not None
         names = _parse_names(match.group("paren_names") if parenthesized else match.group("from_names"))
         text = from_text(level, module, names, parenthesized)
-        rest = text[text.index(" import ") + 1 :]
+        rest = from_text(level, module, names, False).partition(" import ")[2]
         is_from = True
     group = classifier.group(module, level, is_from)
     key = sort_key(module, level, is_from, rest, force_sort)
@@ -297,7 +297,7 @@ def _describe(
     module = _dotted(node.module) if node.module is not None else ""
     names = [_alias_parts(alias) for alias in node.names]
     text = from_text(level, module, names, node.lpar is not None)
-    rest = text[text.index(" import ") + 1 :]
+    rest = from_text(level, module, names, False).partition(" import ")[2]
     source = f"{'.' * level}{module}"
     bindings = tuple((alias or name, f"{source}:{name}") for name, alias in names)
     return classifier.group(module, level, True), sort_key(module, level, True, rest, force_sort), text, bindings
