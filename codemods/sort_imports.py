@@ -23,7 +23,23 @@ logger = logging.getLogger(__name__)
 
 FUTURE, STDLIB, THIRD_PARTY, LOCAL = 0, 1, 2, 3
 GROUP_NAMES: Tuple[str, ...] = ("__future__", "standard library", "third-party", "local")
-STDLIB_NAMES: FrozenSet[str] = frozenset(sys.stdlib_module_names)
+# Standard-library modules that some Python 3 has and the running one may not (removed since 3.8, or added after
+# 3.10): with them the grouping is the same whichever Python runs stylefix, and old `try: import imp` code sorts
+# the way it was written.
+STDLIB_OTHER_VERSIONS: FrozenSet[str] = frozenset(
+    {
+        # removed: 3.8 macpath; 3.9 dummy_threading; 3.10 formatter, parser, symbol; 3.11 binhex
+        "macpath", "dummy_threading", "_dummy_thread", "formatter", "parser", "symbol", "binhex",
+        # removed in 3.12
+        "asynchat", "asyncore", "distutils", "imp", "smtpd",
+        # removed in 3.13
+        "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3", "mailcap", "msilib", "nis",
+        "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib",
+        # added: 3.11 tomllib; 3.14 annotationlib, compression
+        "tomllib", "annotationlib", "compression",
+    }
+)
+STDLIB_NAMES: FrozenSet[str] = frozenset(sys.stdlib_module_names) | STDLIB_OTHER_VERSIONS
 # Statement-owning fields of compound statements and their clauses (else, except, finally, match case).
 SUITE_FIELDS: Tuple[str, ...] = ("body", "orelse", "finalbody")
 SUITE_SEQUENCE_FIELDS: Tuple[str, ...] = ("handlers", "cases")
@@ -102,17 +118,20 @@ def classifier_for(file: FileContext, options: SortImportsOptions) -> Classifier
 
 
 def natural_key(text: str) -> NaturalKey:
-    """Case-insensitive, with digit runs compared as numbers: `a9` < `a10`."""
-    parts = DIGITS_RE.split(text.lower())
+    """Digit runs compared as numbers: `a9` < `a10`."""
+    parts = DIGITS_RE.split(text)
     return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
 
 
 def sort_key(module: str, level: int, is_from: bool, rest: str, force_sort_within_sections: bool) -> tuple:
-    """Order inside a group: absolute before relative (farthest first), then by module name."""
+    """Order inside a group: absolute before relative (farthest first), then by module name, case-insensitively.
+
+    Statements of the same module (kept apart, never merged) are ordered by the text of what they import,
+    case-sensitively, so `from x import A` comes before `from x import b`, as isort orders them."""
     relative = (1, -level) if level else (0, 0)
     kind = 1 if is_from else 0
     by_type = () if force_sort_within_sections else (kind,)
-    return (relative, *by_type, natural_key(module), kind, natural_key(rest))
+    return (relative, *by_type, natural_key(module.lower()), kind, natural_key(rest))
 
 
 def import_text(names: Sequence[Tuple[str, Optional[str]]]) -> str:
