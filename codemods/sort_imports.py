@@ -166,6 +166,13 @@ SIMPLE_IMPORT_RE = re.compile(
     rb"(?:(?P<from_names>" + _NAME_LIST + rb")|\([ \t]*(?P<paren_names>" + _NAME_LIST + rb")[ \t]*,?[ \t]*\))"
     rb")[ \t]*(?:#[^\r\n]*)?\r?"
 )
+# A parenthesized from-import over several lines; its body is checked name by name after comments are dropped.
+MULTI_LINE_FROM_RE = re.compile(
+    rb"(?P<indent>[ \t]*)from[ \t]+(?P<dots>\.*)(?P<module>" + _DOTTED + rb")?[ \t]+import[ \t]*"
+    rb"\((?P<body>[^()]*)\)[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)"
+)
+ALIASED_NAME_RE = re.compile(_ALIASED_NAME)
+COMMENT_RE = re.compile(rb"#[^\r\n]*")
 BLANK_LINES_RE = re.compile(rb"(?:[ \t]*\r?\n)*")
 HAS_CODE_LINE_RE = re.compile(rb"^[ \t]*[^\s#]", re.MULTILINE)
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -189,28 +196,60 @@ def _parse_names(raw: bytes) -> List[Tuple[str, Optional[str]]]:
     return names
 
 
-def _scan_line(line: bytes, classifier: Classifier, force_sort: bool) -> Optional[_Scanned]:
-    match = SIMPLE_IMPORT_RE.fullmatch(line)
-    if match is None:
-        return None
-    if match.group("names") is not None:
-        names = _parse_names(match.group("names"))
-        module, level, is_from = names[0][0], 0, False
-        text = import_text(names)
-        rest = text[len("import ") + len(module) :]
-    else:
-        level = len(match.group("dots"))
-        module = (match.group("module") or b"").decode("ascii")
-        if level == 0 and not module:
-            return None
-        parenthesized = match.group("paren_names") is not None
-        names = _parse_names(match.group("paren_names") if parenthesized else match.group("from_names"))
-        text = from_text(level, module, names, parenthesized)
-        rest = from_text(level, module, names, False).partition(" import ")[2]
-        is_from = True
+def _scanned(
+    indent: bytes, module: str, level: int, names: List[Tuple[str, Optional[str]]], text: str, rest: str,
+    is_from: bool, classifier: Classifier, force_sort: bool,
+) -> _Scanned:
     group = classifier.group(module, level, is_from)
     key = sort_key(module, level, is_from, rest, force_sort)
-    return _Scanned(match.group("indent"), group, key, text, not is_from and len(names) > 1)
+    return _Scanned(indent, group, key, text, not is_from and len(names) > 1)
+
+
+def _scan(source: bytes, start: int, classifier: Classifier, force_sort: bool) -> Optional[Tuple[_Scanned, int]]:
+    """The import statement starting at `start` and the offset of its last line's end; None if not simple."""
+    end = source.find(b"\n", start)
+    end = len(source) if end == -1 else end
+    match = SIMPLE_IMPORT_RE.fullmatch(source, start, end)
+    if match is None:
+        return _scan_multi_line(source, start, classifier, force_sort)
+    indent = match.group("indent")
+    if match.group("names") is not None:
+        names = _parse_names(match.group("names"))
+        module = names[0][0]
+        text = import_text(names)
+        rest = text[len("import ") + len(module) :]
+        return _scanned(indent, module, 0, names, text, rest, False, classifier, force_sort), end
+    level = len(match.group("dots"))
+    module = (match.group("module") or b"").decode("ascii")
+    if level == 0 and not module:
+        return None
+    parenthesized = match.group("paren_names") is not None
+    names = _parse_names(match.group("paren_names") if parenthesized else match.group("from_names"))
+    text = from_text(level, module, names, parenthesized)
+    rest = from_text(level, module, names, False).partition(" import ")[2]
+    return _scanned(indent, module, level, names, text, rest, True, classifier, force_sort), end
+
+
+def _scan_multi_line(
+    source: bytes, start: int, classifier: Classifier, force_sort: bool
+) -> Optional[Tuple[_Scanned, int]]:
+    match = MULTI_LINE_FROM_RE.match(source, start)
+    if match is None:
+        return None
+    level = len(match.group("dots"))
+    module = (match.group("module") or b"").decode("ascii")
+    if level == 0 and not module:
+        return None
+    items = [item.strip() for item in COMMENT_RE.sub(b"", match.group("body")).split(b",")]
+    if items and not items[-1]:
+        items.pop()  # a trailing comma
+    if not items or not all(ALIASED_NAME_RE.fullmatch(item) for item in items):
+        return None
+    names = _parse_names(b",".join(items))
+    text = from_text(level, module, names, True)
+    rest = from_text(level, module, names, False).partition(" import ")[2]
+    scanned = _scanned(match.group("indent"), module, level, names, text, rest, True, classifier, force_sort)
+    return scanned, match.end()
 
 
 def _run_in_order(run: List[Tuple[_Scanned, int]]) -> bool:
@@ -232,8 +271,8 @@ def _run_in_order(run: List[Tuple[_Scanned, int]]) -> bool:
 def imports_already_sorted(source: bytes, classifier: Classifier, options: SortImportsOptions) -> bool:
     """True only when every run of imports is provably in the codemod's output form already.
 
-    Every line that starts with `import`/`from` must be a one-line import; lines in between are blank (same
-    run), or contain code (a barrier). Comment lines between two imports, or anything unusual, give up (False).
+    Every line that starts with `import`/`from` must start a plain import (one line, or a parenthesized list of
+    names over several lines); lines in between are blank (same run), or contain code (a barrier). Comment lines between two imports, or anything unusual, give up (False).
     Lines inside strings can only look like extra imports or extra barriers, which never hide a real change:
     a real run is always a contiguous part of a run checked here, and a part of an ordered run is ordered.
     """
@@ -247,10 +286,13 @@ def imports_already_sorted(source: bytes, classifier: Classifier, options: SortI
     previous_end = -1
     for match in CANDIDATE_RE.finditer(source):
         start = match.start()
-        end = source.find(b"\n", start)
-        end = len(source) if end == -1 else end
-        scanned = _scan_line(source[start:end], classifier, options.force_sort_within_sections)
-        if scanned is None or (options.split_multiple and scanned.has_comma):
+        if start <= previous_end:
+            return False  # inside the previous statement: not a plain import after all
+        found = _scan(source, start, classifier, options.force_sort_within_sections)
+        if found is None:
+            return False
+        scanned, end = found
+        if options.split_multiple and scanned.has_comma:
             return False
         between = source[previous_end + 1 : start] if previous_end >= 0 else b""
         same_indent = bool(run) and run[-1][0].indent == scanned.indent

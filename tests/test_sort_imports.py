@@ -122,6 +122,12 @@ CASES: Tuple[Case, ...] = (
         "from os import (\n    sep,\n    path,  # the module\n)\nimport sys\n",
     ),
     Case(
+        "multi_line_imports_already_sorted",
+        "from os import (\n    sep,  # the separator\n    path,\n)\nimport sys\nfrom typing import (List,\n"
+        "                    Dict)\n\nimport requests\n",
+        "",
+    ),
+    Case(
         "aliased_dotted_import_kept",
         "import xml.etree.ElementTree as ET\nimport abc\n",
         "import abc\nimport xml.etree.ElementTree as ET\n",
@@ -491,7 +497,10 @@ def test_WHEN_precheck_on_sorted_case_outputs_THEN_most_are_proven_sorted() -> N
         ("import os\nimport sys\n", False),
         ("import sys\nimport os\n", True),
         ("import os\n# comment\nimport sys\n", True),
-        ("from os import (\n    sep,\n)\n", True),
+        ("from os import (\n    sep,  # separator\n    path,\n)\nimport sys\n", False),
+        ("from os import (\n    sep,\n)\nimport abc\n", True),
+        ("from os import (\n    sep,\n    x = 1\n)\n", True),
+        ("from os import (sep,\n    path) ; import sys\n", True),
         ("import os\nimport os\n", True),
         ("import os\r\nimport sys\r\n", False),
         ("\ufeffimport sys\nimport os\n", True),
