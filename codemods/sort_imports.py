@@ -173,8 +173,12 @@ MULTI_LINE_FROM_RE = re.compile(
 )
 ALIASED_NAME_RE = re.compile(_ALIASED_NAME)
 COMMENT_RE = re.compile(rb"#[^\r\n]*")
-BLANK_LINES_RE = re.compile(rb"(?:[ \t]*\r?\n)*")
-HAS_CODE_LINE_RE = re.compile(rb"^[ \t]*[^\s#]", re.MULTILINE)
+# A star import: a barrier for the codemod, so a run boundary for the pre-check.
+STAR_IMPORT_RE = re.compile(
+    rb"(?P<indent>[ \t]*)from[ \t]+\.*(?:" + _DOTTED + rb")?[ \t]+import[ \t]*\*[ \t]*(?:#[^\r\n]*)?\r?"
+)
+BLANK_LINE_RE = re.compile(rb"[ \t]*\r?")
+COMMENT_LINE_RE = re.compile(rb"[ \t]*#[^\r\n]*\r?")
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -268,17 +272,38 @@ def _run_in_order(run: List[Tuple[_Scanned, int]]) -> bool:
     return True
 
 
+def _between(text: bytes) -> Optional[Tuple[int, bool]]:
+    """(blank lines before the first comment, whether a line of code is there) for the lines between two imports;
+    None for a line that could join the next one (a lone backslash) or a comment that is an isort directive."""
+    blanks, seen_comment, has_code = 0, False, False
+    for line in text.split(b"\n")[:-1]:
+        if BLANK_LINE_RE.fullmatch(line):
+            blanks += not seen_comment
+        elif COMMENT_LINE_RE.fullmatch(line):
+            if b"isort:" in line:
+                return None
+            seen_comment = True
+        elif line.lstrip().startswith(b"\\"):
+            return None
+        else:
+            has_code = True
+    return blanks, has_code
+
+
 def imports_already_sorted(source: bytes, classifier: Classifier, options: SortImportsOptions) -> bool:
     """True only when every run of imports is provably in the codemod's output form already.
 
     Every line that starts with `import`/`from` must start a plain import (one line, or a parenthesized list of
-    names over several lines); lines in between are blank (same run), or contain code (a barrier). Comment lines between two imports, or anything unusual, give up (False).
-    Lines inside strings can only look like extra imports or extra barriers, which never hide a real change:
-    a real run is always a contiguous part of a run checked here, and a part of an ordered run is ordered.
+    names over several lines) or a star import (a barrier). Between two imports at the same indentation there
+    are only blank and comment lines (the same run: comments move with the import below them, so only the blank
+    lines above the first comment count), or a line of code (a barrier). Anything unusual gives up (False).
+    Two consecutive imports of a real run have only blank and comment lines between them, so the runs checked
+    here can only be longer than the real ones (lines inside strings look like imports or code), never shorter,
+    and a part of an ordered run is ordered.
     """
     if source.startswith(UTF8_BOM):
         source = source[len(UTF8_BOM) :]
-    if b"\f" in source or b"\\" in source and re.search(rb"\\\r?\n", source):
+    if b"\f" in source:
         return False
     if b"\r" in source and source.count(b"\r") != source.count(b"\r\n"):
         return False
@@ -290,16 +315,23 @@ def imports_already_sorted(source: bytes, classifier: Classifier, options: SortI
             return False  # inside the previous statement: not a plain import after all
         found = _scan(source, start, classifier, options.force_sort_within_sections)
         if found is None:
-            return False
+            line_end = source.find(b"\n", start)
+            line_end = len(source) if line_end == -1 else line_end
+            if STAR_IMPORT_RE.fullmatch(source, start, line_end) is None:
+                return False
+            if not _run_in_order(run):
+                return False
+            run, previous_end = [], line_end
+            continue
         scanned, end = found
         if options.split_multiple and scanned.has_comma:
             return False
-        between = source[previous_end + 1 : start] if previous_end >= 0 else b""
-        same_indent = bool(run) and run[-1][0].indent == scanned.indent
-        if run and BLANK_LINES_RE.fullmatch(between) and same_indent:
-            run.append((scanned, between.count(b"\n")))
-        elif run and same_indent and not HAS_CODE_LINE_RE.search(between):
-            return False  # comments between two imports: attachment rules apply, let the codemod decide
+        between = _between(source[previous_end + 1 : start]) if previous_end >= 0 else (0, True)
+        if between is None:
+            return False
+        blank_lines, has_code = between
+        if run and not has_code and run[-1][0].indent == scanned.indent:
+            run.append((scanned, blank_lines))
         else:
             if not _run_in_order(run):
                 return False
