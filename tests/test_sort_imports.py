@@ -371,8 +371,10 @@ CASES: Tuple[Case, ...] = (
     # --- nested blocks
     Case(
         "if_type_checking",
-        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from mypkg.b import B\n    from collections import abc\n",
-        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from collections import abc\n\n    from mypkg.b import B\n",
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from mypkg.b import B\n    from collections import abc\n",
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from collections import abc\n\n    from mypkg.b import B\n",
     ),
     Case(
         "try_except_import_error",
@@ -381,15 +383,19 @@ CASES: Tuple[Case, ...] = (
     ),
     Case(
         "nested_functions_and_classes",
-        "class A:\n    import zlib\n    import abc\n\n    def f(self):\n        def g():\n            import sys\n            import io\n",
-        "class A:\n    import abc\n    import zlib\n\n    def f(self):\n        def g():\n            import io\n            import sys\n",
+        "class A:\n    import zlib\n    import abc\n\n    def f(self):\n        def g():\n"
+        "            import sys\n            import io\n",
+        "class A:\n    import abc\n    import zlib\n\n    def f(self):\n        def g():\n"
+        "            import io\n            import sys\n",
     ),
     Case(
         "with_for_while_else_finally",
-        "with x:\n    import b2\n    import a2\nfor i in y:\n    import b3\n    import a3\nelse:\n    import b4\n"
-        "    import a4\nwhile z:\n    import b5\n    import a5\ntry:\n    pass\nfinally:\n    import b6\n    import a6\n",
-        "with x:\n    import a2\n    import b2\nfor i in y:\n    import a3\n    import b3\nelse:\n    import a4\n"
-        "    import b4\nwhile z:\n    import a5\n    import b5\ntry:\n    pass\nfinally:\n    import a6\n    import b6\n",
+        "with x:\n    import b2\n    import a2\nfor i in y:\n    import b3\n    import a3\nelse:\n"
+        "    import b4\n    import a4\nwhile z:\n    import b5\n    import a5\ntry:\n    pass\nfinally:\n"
+        "    import b6\n    import a6\n",
+        "with x:\n    import a2\n    import b2\nfor i in y:\n    import a3\n    import b3\nelse:\n"
+        "    import a4\n    import b4\nwhile z:\n    import a5\n    import b5\ntry:\n    pass\nfinally:\n"
+        "    import a6\n    import b6\n",
     ),
     Case(
         "match_case",
@@ -525,7 +531,10 @@ def test_WHEN_precheck_on_bytes_THEN_it_says_whether_to_parse(source: str, expec
             "import sys\nimport os\nimport os\nimport requests\n",
             [(3, "removed duplicate `import os`"), (2, "`import os` belongs before `import sys`")],
         ),
-        ("import os\nimport requests\n\n\nimport mypkg\n", [(2, "one blank line between import groups"), (5, "one blank line between import groups")]),
+        (
+            "import os\nimport requests\n\n\nimport mypkg\n",
+            [(2, "one blank line between import groups"), (5, "one blank line between import groups")],
+        ),
         ("import os\n\nimport sys\n", [(3, "no blank line inside an import group")]),
         ("import os, sys\n", [(1, "split `import os, sys`")]),
     ],
