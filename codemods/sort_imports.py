@@ -448,10 +448,13 @@ Rules
   Each run of consecutive import statements (at module level, and inside def, class, if, try/except, with,
   for, while and match bodies) is sorted on its own into groups, with exactly one blank line between groups:
     1. `from __future__` imports
-    2. standard library (`sys.stdlib_module_names`)
+    2. standard library (`sys.stdlib_module_names` and the modules other Python 3 versions have)
     3. third-party
     4. local: relative imports, the file's own top-level package, and any module or package found in the
-       project (at the root, in src/, or in any sub-directory that is not excluded)
+       project (at the root, in src/, or in any sub-directory that is not excluded; a module inside a
+       package with __init__.py only counts through the package's name)
+  Precedence: relative -> known-first-party / known-third-party / extra-standard-library -> standard
+  library -> project -> third-party.
   Inside a group statements sort by full module name, case-insensitively and with natural number order
   (`a9` before `a10`), `import x` and `from x import y` interleaved; relative imports come after absolute
   ones in the local group, farthest (`..`) first. Statements are kept as written: names are not reordered,
