@@ -569,3 +569,22 @@ def test_WHEN_project_has_modules_on_disk_THEN_runner_files_them_as_local(tmp_pa
     assert ["changed"] == [result.status.value for result in results if result.path.endswith("main.py")]
     expected = "import os\n\nimport boto3\n\nfrom core import cluster\n"
     assert expected == (tmp_path / "app" / "main.py").read_text()
+
+
+def test_WHEN_project_indexed_THEN_modules_inside_regular_packages_are_not_top_level_names(tmp_path: Path) -> None:
+    from stylefix.discovery import project_modules
+    from tests.helpers import write_files
+
+    write_files(
+        tmp_path,
+        {
+            "celery/__init__.py": "",
+            "celery/backends/__init__.py": "",
+            "celery/backends/redis.py": "",
+            "manage_arkime/core/cluster.py": "",
+            "setup.py": "",
+        },
+    )
+
+    expected = {"celery", "manage_arkime", "core", "cluster", "setup"}
+    assert expected == set(project_modules(make_config(tmp_path)))
