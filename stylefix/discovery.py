@@ -154,20 +154,35 @@ def iter_project_dirs(config: Config) -> Iterator[Tuple[Path, List[str]]]:
 
 
 def project_modules(config: Config) -> FrozenSet[str]:
-    """Every name that is a Python module or a directory leading to one anywhere in the project.
+    """Every name that can be the first component of an import of the project's own code.
 
-    sort-imports files an import as local when its first component is one of these (the guide's author keeps
-    packages in sub-directories, some without __init__.py, so the project root alone is not enough).
+    sort-imports files an import as local when its first component is one of these. The guide's author keeps
+    packages in sub-directories, some without __init__.py, so every directory counts, not only the root: a
+    module or package directory anywhere is a top-level name unless it sits inside a regular package (a
+    directory with __init__.py), whose contents are only reached through the package's own name
+    (`celery/backends/redis.py` makes `celery` local, not `redis`).
     """
     root = config.root
     names: Set[str] = set()
+    regular_packages: Set[Path] = set()
     for base, python_files in iter_project_dirs(config):
+        if "__init__.py" in python_files:
+            regular_packages.add(base)
         if not python_files:
+            continue
+        directory = root
+        inside_package = False
+        for part in base.relative_to(root).parts:
+            directory = directory / part
+            if part.isidentifier():
+                names.add(part)
+            if directory in regular_packages:
+                inside_package = True
+                break
+        if inside_package:
             continue
         for name in python_files:
             stem = name.rsplit(".", 1)[0]
             if stem.isidentifier() and stem != "__init__":
                 names.add(stem)
-        relative = base.relative_to(root)
-        names.update(part for part in relative.parts if part.isidentifier())
     return frozenset(names)
