@@ -3,14 +3,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 import logging
 from pathlib import Path
-from typing import Any, ClassVar, Generator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, ClassVar, Generator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper
 
 from stylefix.config import Config
 from stylefix.directives import NO_DIRECTIVES, Directives
+from stylefix.positions import Positions, compute_positions
 from stylefix.registry import Example
 from stylefix.results import Change
 
@@ -50,7 +51,7 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
         self.file = file
         self.options: Any = file.config.options(self.NAME)
         self.changes: List[Change] = []
-        self._positions: Optional[Mapping[cst.CSTNode, CodeRange]] = None
+        self._positions: Optional[Positions] = None
 
     @classmethod
     def applies_to(cls, file: FileContext) -> bool:
@@ -81,7 +82,7 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
             wrapper = self.context.wrapper
             if wrapper is None:
                 return None
-            self._positions = wrapper.resolve(PositionProvider)
+            self._positions = compute_positions(wrapper.module)
         return self._positions.get(node)
 
     def line_of(self, node: cst.CSTNode) -> int:

@@ -12,7 +12,6 @@ The normalisers here are written against the `ast` module, independently of the 
 """
 import ast
 from collections import Counter
-import copy
 import logging
 from pathlib import Path
 import re
@@ -21,7 +20,7 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set
 import warnings
 
 from stylefix.config import Config
-from stylefix.results import Change, FixResult, InternalError, StylefixError
+from stylefix.results import Change, FixResult, InternalError, StylefixError, UnparseableSource
 
 logger = logging.getLogger(__name__)
 
@@ -325,7 +324,7 @@ class _EqualityNormaliser(ast.NodeTransformer):
 
 
 def _normalise(tree: ast.Module, renames: Dict[str, str]) -> ast.Module:
-    tree = copy.deepcopy(tree)
+    """Normalised in place: callers hand in a tree parsed for this comparison alone."""
     if renames:
         tree = _Renamer(renames).visit(tree)
     tree = _AnnotationNormaliser(import_aliases(tree)).visit(tree)
@@ -425,9 +424,13 @@ def renames_from(changes: Sequence[Change]) -> Dict[str, str]:
     return renames
 
 
-def equivalence_problem(source: bytes, output: bytes, changes: Sequence[Change]) -> Optional[str]:
-    """What differs beyond the allowed changes, or None. Input that CPython cannot parse is not compared."""
-    before = _parse(source)
+def equivalence_problem(
+    source: bytes, output: bytes, changes: Sequence[Change], before: Optional[ast.Module] = None
+) -> Optional[str]:
+    """What differs beyond the allowed changes, or None. Input that CPython cannot parse is not compared.
+
+    `before` is the input's tree when the caller already parsed it (it is normalised in place)."""
+    before = before or _parse(source)
     if before is None:
         return None
     after = _parse(output)
@@ -462,9 +465,9 @@ def verify(source: bytes, result: FixResult, path: Path, config: Config, rerun: 
     """Raise InternalError (nothing gets written) unless the result passes every guard."""
     from stylefix.engine import cpython_error, newer_syntax
 
-    error = cpython_error(source)
-    if error is not None:
-        raise newer_syntax(error)
+    before = _parse(source)
+    if before is None:
+        raise newer_syntax(cpython_error(source) or UnparseableSource("cannot parse"))
 
     def unstable(candidate: FixResult) -> Optional[str]:
         try:
@@ -477,7 +480,9 @@ def verify(source: bytes, result: FixResult, path: Path, config: Config, rerun: 
         return None
 
     def not_equivalent(candidate: FixResult) -> Optional[str]:
-        return equivalence_problem(source, candidate.source, candidate.changes)
+        nonlocal before
+        tree, before = before, None  # normalising consumes a tree: the first check uses the one parsed above
+        return equivalence_problem(source, candidate.source, candidate.changes, tree)
 
     for check in (not_equivalent, unstable):
         problem = check(result)
