@@ -8,6 +8,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, Uni
 import libcst as cst
 from libcst.codemod import CodemodContext
 
+from codemods import assert_order_precheck
 from stylefix.codemod import FileContext, StylefixCodemod
 from stylefix.registry import Example
 
@@ -530,15 +531,11 @@ class AssertOrder(StylefixCodemod):
 
     @classmethod
     def applies_to(cls, file: FileContext) -> bool:
-        return file.is_test_file or file.config.options(cls.NAME).scope == "all"
+        return assert_order_precheck.applies_to(file)
 
     @classmethod
     def precheck(cls, source: bytes, file: FileContext) -> bool:
-        if b"assert" not in source:
-            return False
-        if b"==" in source or b"!=" in source:
-            return True
-        return file.config.options(cls.NAME).unittest and b"Equal" in source
+        return assert_order_precheck.precheck(source, file)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         # A direct walk over statement bodies: asserts are statements, so nothing else needs visiting.

@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from codemods.sort_imports import STDLIB_NAMES
+from codemods.sort_imports_precheck import STDLIB_NAMES
 from scripts.sort_imports_corpus import CORPUS_DIR, COMPARE_PROJECT, Project, fetch, python_files
 from stylefix.config import load_config
 from stylefix.discovery import project_modules

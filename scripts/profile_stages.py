@@ -15,7 +15,7 @@ from stylefix import registry
 from stylefix.config import load_config
 from stylefix.directives import parse_directives
 from stylefix.discovery import discover, project_modules
-from stylefix.engine import eligible_codemods, fix_source
+from stylefix.engine import eligible_codemods, fix_source, gate_for
 from stylefix.results import StylefixError
 
 
@@ -25,15 +25,15 @@ def main(paths: List[Path]) -> None:
     files = discover(paths, config).files
     seconds: Dict[str, float] = defaultdict(float)
     counts: Dict[str, int] = defaultdict(int)
-    classes = [registry.SPECS[name].load() for name in config.enabled]
+    gates = [gate_for(name) for name in config.enabled]
     lines = 0
     for path in files:
         source = path.read_bytes()
         lines += source.count(b"\n")
         started = time.perf_counter()
         directives = parse_directives(source, registry.NAMES)
-        eligible, file = eligible_codemods(path, config, directives, classes)
-        passed = [codemod for codemod in eligible if codemod.precheck(source, file)]
+        eligible, file = eligible_codemods(path, config, directives, gates)
+        passed = [gate for gate in eligible if gate.precheck(source, file)]
         seconds["pre-checks"] += time.perf_counter() - started
         started = time.perf_counter()
         try:
@@ -45,7 +45,8 @@ def main(paths: List[Path]) -> None:
             continue
         counts["parsed"] += 1
         changed = False
-        for codemod in passed:
+        for gate in passed:
+            codemod = gate.load()
             started = time.perf_counter()
             command = codemod(CodemodContext(filename=str(path)), file)
             new_tree = command.transform_module(tree)

@@ -1,41 +1,19 @@
 """The base every codemod builds on: a LibCST VisitorBasedCodemodCommand that knows its file and reports changes."""
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 import logging
-from pathlib import Path
 from typing import Any, ClassVar, Generator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import CodeRange, MetadataWrapper
 
-from stylefix.config import Config
-from stylefix.directives import NO_DIRECTIVES, Directives
+from stylefix.context import FileContext
 from stylefix.positions import Positions, compute_positions
 from stylefix.registry import Example
 from stylefix.results import Change
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class FileContext:
-    """What a codemod may know about the file it rewrites, besides the tree."""
-
-    path: Path
-    config: Config
-    is_test_file: bool
-    directives: Directives = NO_DIRECTIVES
-
-    @property
-    def root(self) -> Path:
-        return self.config.root
-
-    def relative_path(self) -> Optional[Path]:
-        try:
-            return self.path.resolve().relative_to(self.config.root.resolve())
-        except (ValueError, OSError):
-            return None
 
 
 class StylefixCodemod(VisitorBasedCodemodCommand):

@@ -1,13 +1,17 @@
 """`fix_source`: one file's bytes in, the fixed bytes and the list of changes out. Pure: no I/O."""
 import ast
+from dataclasses import dataclass
+import functools
+import importlib
 import logging
 from pathlib import Path
 import sys
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import warnings
-from typing import Iterable, List, Optional, Sequence, Tuple
 
 from stylefix import registry
 from stylefix.config import Config, is_test_file
+from stylefix.context import FileContext
 from stylefix.directives import Directives, parse_directives
 from stylefix.results import BinaryFile, Change, FixResult, UndecodableSource, UnparseableSource
 
@@ -19,20 +23,43 @@ def _check_bytes(source: bytes) -> None:
         raise BinaryFile("binary file (contains NUL bytes), not Python source")
 
 
-def _load(names: Iterable[str]) -> List[type]:
-    return [registry.SPECS[name].load() for name in names]
+@dataclass(frozen=True)
+class Gate:
+    """A codemod as the engine sees it before parsing: its cheap checks, and how to load the real thing."""
+
+    name: str
+    applies_to: Callable[[FileContext], bool]
+    precheck: Callable[[bytes, FileContext], bool]
+    load: Callable[[], type]
+
+
+_GATES: Dict[str, Gate] = {}
+
+
+def gate_for_class(codemod: type) -> Gate:
+    return Gate(codemod.NAME, codemod.applies_to, codemod.precheck, lambda: codemod)
+
+
+def gate_for(name: str) -> Gate:
+    """The registered codemod's gate; LibCST is imported only when its spec names no pre-check module."""
+    gate = _GATES.get(name)
+    if gate is None:
+        spec = registry.SPECS[name]
+        if spec.precheck:
+            checks = importlib.import_module(spec.precheck)
+            gate = Gate(name, checks.applies_to, checks.precheck, functools.lru_cache(maxsize=None)(spec.load))
+        else:
+            gate = gate_for_class(spec.load())
+        _GATES[name] = gate
+    return gate
 
 
 def eligible_codemods(
-    path: Path, config: Config, directives: Directives, classes: Sequence[type]
-) -> Tuple[list, "FileContext"]:  # noqa: F821
+    path: Path, config: Config, directives: Directives, gates: Sequence[Gate]
+) -> Tuple[List[Gate], FileContext]:
     """The codemods that may run on this file: applicable and not skipped (pre-checks not asked yet)."""
-    from stylefix.codemod import FileContext
-
     file = FileContext(path=path, config=config, is_test_file=is_test_file(path, config), directives=directives)
-    chosen = [
-        codemod for codemod in classes if not directives.skips_file(codemod.NAME) and codemod.applies_to(file)
-    ]
+    chosen = [gate for gate in gates if not directives.skips_file(gate.name) and gate.applies_to(file)]
     return chosen, file
 
 
@@ -101,32 +128,33 @@ def check_syntax(source: bytes, strict: bool) -> None:
 
 
 def run_codemods(
-    source: bytes, path: Path, config: Config, classes: Sequence[type], strict: bool = True
+    source: bytes, path: Path, config: Config, gates: Sequence[Gate], strict: bool = True
 ) -> FixResult:
     """Parse once and run the given codemods, in order, on the same tree."""
-    from libcst.codemod import CodemodContext, SkipFile
-
     _check_bytes(source)
     directives = parse_directives(source, registry.NAMES)
-    eligible, file = eligible_codemods(path, config, directives, classes)
-    passed = {codemod for codemod in eligible if codemod.precheck(source, file)}
+    eligible, file = eligible_codemods(path, config, directives, gates)
+    passed = {gate.name for gate in eligible if gate.precheck(source, file)}
     warnings = tuple(f"{path}:{warning}" for warning in directives.warnings)
     if not passed:
         check_syntax(source, strict)
         return FixResult(source=source, warnings=warnings)
+    from libcst.codemod import CodemodContext, SkipFile
+
     tree = _parse(source)
     current: Optional[bytes] = source  # what pre-checks look at; None once stale, regenerated only when asked
     changes: List[Change] = []
-    for codemod_class in eligible:
-        if codemod_class not in passed:
+    for gate in eligible:
+        if gate.name not in passed:
             # An earlier codemod may have written what this one acts on (typing-generics adds imports that
             # sort-imports then has to place): ask its pre-check again about the changed code.
             if not changes:
                 continue
             if current is None:
                 current = tree.bytes
-            if not codemod_class.precheck(current, file):
+            if not gate.precheck(current, file):
                 continue
+        codemod_class = gate.load()
         context = CodemodContext(filename=str(path))
         command = codemod_class(context, file)
         try:
@@ -159,13 +187,16 @@ def fix_source(
     `names` narrows the enabled codemods (e.g. only sort-imports for "organize imports"); `codemods` replaces
     them with other classes altogether (tests feed deliberately faulty codemods through the safety net).
     """
-    classes = list(codemods) if codemods is not None else _load(_selected(config, names))
-    result = run_codemods(source, path, config, classes, strict=safe)
+    if codemods is not None:
+        gates = [gate_for_class(codemod) for codemod in codemods]
+    else:
+        gates = [gate_for(name) for name in _selected(config, names)]
+    result = run_codemods(source, path, config, gates, strict=safe)
     if safe and result.changes:
         from stylefix.safety import verify
 
         def rerun(new_source: bytes, names: Optional[Sequence[str]] = None) -> FixResult:
-            chosen = classes if names is None else [codemod for codemod in classes if codemod.NAME in names]
+            chosen = gates if names is None else [gate for gate in gates if gate.name in names]
             return run_codemods(new_source, path, config, chosen)
 
         verify(source, result, path, config, rerun)

@@ -59,6 +59,9 @@ class CodemodSpec:
     options: Type[Any]
     # "module:Class" of the LibCST command, imported only when a file actually needs it.
     implementation: str
+    # A module free of LibCST with `applies_to(file)` and `precheck(source, file)`: files no codemod can change
+    # are answered without importing LibCST at all. Empty: the command class's own classmethods are used.
+    precheck: str = ""
 
     def load(self) -> Type[Any]:
         module_name, class_name = self.implementation.split(":")
@@ -73,6 +76,7 @@ CODEMODS: Tuple[CodemodSpec, ...] = (
         default_on=True,
         options=AssertOrderOptions,
         implementation="codemods.assert_order:AssertOrder",
+        precheck="codemods.assert_order_precheck",
     ),
     CodemodSpec(
         name="test-names",
@@ -94,6 +98,7 @@ CODEMODS: Tuple[CodemodSpec, ...] = (
         default_on=True,
         options=SortImportsOptions,
         implementation="codemods.sort_imports:SortImports",
+        precheck="codemods.sort_imports_precheck",
     ),
 )
 

@@ -400,9 +400,20 @@ def compare_nodes(before: ast.AST, after: ast.AST) -> Optional[str]:
         if field in old_bodies or field in new_bodies:
             continue
         other = getattr(after, field, None)
+        if _holds_bodies(value) and isinstance(other, list) and len(other) == len(value):
+            # except handlers and match cases: nodes of their own that own statement bodies
+            for old_item, new_item in zip(value, other):
+                problem = compare_nodes(old_item, new_item)
+                if problem:
+                    return problem
+            continue
         if ast.dump(_wrap(value)) != ast.dump(_wrap(other)):
             return f"line {_line(before)}: the {type(before).__name__} changed ({field})"
     return None
+
+
+def _holds_bodies(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], (ast.excepthandler, ast.match_case))
 
 
 def _wrap(value: Any) -> ast.AST:
