@@ -188,6 +188,17 @@ class _AnnotationNormaliser(ast.NodeTransformer):
         node.annotation = self._canonical(node.annotation)
         return node
 
+    def visit_TypeAlias(self, node: Any) -> Any:  # `type X = ...`, Python 3.12+
+        self.generic_visit(node)
+        node.value = self._canonical(node.value)
+        return node
+
+    def visit_TypeVar(self, node: Any) -> Any:  # a PEP 695 type parameter, Python 3.12+
+        node.bound = self._canonical(node.bound)
+        if getattr(node, "default_value", None) is not None:
+            node.default_value = self._canonical(node.default_value)
+        return node
+
     def visit_Call(self, node: ast.Call) -> ast.Call:
         self.generic_visit(node)
         name = _last_name(node.func)
