@@ -61,6 +61,7 @@ _BUILTIN_ALTERNATION = "|".join(sorted(BUILTIN_NAMES))
 BUILTIN_SUBSCRIPT_RE = re.compile(rf"\b(?:{_BUILTIN_ALTERNATION})(?:\s|\\\r?\n|#[^\r\n]*)*\[".encode())
 BUILTIN_WORD_RE = re.compile(rf"\b(?:{_BUILTIN_ALTERNATION})\b".encode())
 MODULE_MARKERS: Tuple[bytes, ...] = (b"collections", b"contextlib", b"builtins")
+ALIAS_IMPORT_PREFIXES: Tuple[str, ...] = ("collections", "_collections_abc", "contextlib")
 TEXT_ALIAS_RE = re.compile(r"\b(?:%s)\b" % "|".join(sorted(ALIASED_SHORT_NAMES)))
 # Callables whose arguments are typing contexts, by qualified name.
 CAST_NAMES: FrozenSet[str] = frozenset(f"{module}.cast" for module in TYPING_MODULES)
@@ -103,26 +104,57 @@ def _text_may_change(text: str, bare: bool, unions: bool) -> bool:
     return source_may_change(text.encode("utf-8", "replace"), bare, unions) or TEXT_ALIAS_RE.search(text) is not None
 
 
-def expression_may_change(node: cst.BaseExpression, bare: bool, unions: bool) -> bool:
+@dataclass(frozen=True)
+class Candidates:
+    """The last names that may be aliased classes in one module: a syntactic filter before scope analysis."""
+
+    subscripted: FrozenSet[str]
+    bare: FrozenSet[str]
+    unions: bool
+    bare_builtins: bool
+
+
+def candidates_for(imports: Sequence["ImportSite"], star_import: bool, bare: bool, unions: bool) -> Candidates:
+    """Names from collections/contextlib count only when the module imports from them (or has a star import)."""
+    modules = star_import
+    renamed: Set[str] = set()
+    for site in imports:
+        names = _imported_modules(site.node)
+        if any(name.startswith(ALIAS_IMPORT_PREFIXES) for name in names):
+            modules = True
+        if isinstance(site.node, cst.ImportFrom) and names[0].startswith(ALIAS_IMPORT_PREFIXES + ("builtins",)):
+            assert not isinstance(site.node.names, cst.ImportStar)
+            renamed.update(_bound_name(alias) for alias in site.node.names)
+    others = (NON_BUILTIN_SHORT_NAMES | renamed) if modules else frozenset(renamed)
+    builtins = BUILTIN_NAMES | renamed
+    return Candidates(builtins | others, others | (builtins if bare else frozenset()), unions, bare)
+
+
+def _imported_modules(node: Union[cst.Import, cst.ImportFrom]) -> List[str]:
+    if isinstance(node, cst.ImportFrom):
+        return [_from_module(node) or ""]
+    return [alias.evaluated_name for alias in node.names]
+
+
+def expression_may_change(node: cst.BaseExpression, candidates: Candidates) -> bool:
     """A syntactic look at one typing context: could anything in it be rewritten (before resolving names)?"""
     if isinstance(node, (cst.Name, cst.Attribute)):
-        name = _last_name(node)
-        return name in NON_BUILTIN_SHORT_NAMES or (bare and name in BUILTIN_NAMES)
+        return _last_name(node) in candidates.bare
     if isinstance(node, cst.Subscript):
-        if _last_name(node.value) in ALIASED_SHORT_NAMES:
+        if _last_name(node.value) in candidates.subscripted:
             return True
         return any(
-            isinstance(element.slice, cst.Index) and expression_may_change(element.slice.value, bare, unions)
+            isinstance(element.slice, cst.Index) and expression_may_change(element.slice.value, candidates)
             for element in node.slice
         )
     if isinstance(node, cst.BinaryOperation):
-        if unions and isinstance(node.operator, cst.BitOr):
+        if candidates.unions and isinstance(node.operator, cst.BitOr):
             return True
-        return expression_may_change(node.left, bare, unions) or expression_may_change(node.right, bare, unions)
+        return expression_may_change(node.left, candidates) or expression_may_change(node.right, candidates)
     if isinstance(node, cst.List):
-        return any(expression_may_change(element.value, bare, unions) for element in node.elements)
+        return any(expression_may_change(element.value, candidates) for element in node.elements)
     if isinstance(node, cst.SimpleString):
-        return _text_may_change(node.value, bare, unions)
+        return _text_may_change(node.value, candidates.bare_builtins, candidates.unions)
     return False
 
 
@@ -302,8 +334,7 @@ class Rewriter:
     """Rewrites typing-context expressions; `spell` decides how each typing name is written (None: leave it)."""
 
     scopes: Mapping[cst.CSTNode, Optional[Scope]]
-    bare: bool
-    unions: bool
+    candidates: Candidates
     spell: Spell
     uses: List[Use] = field(default_factory=list)
     # Names each rewritten string still refers to after the rewrite (the ones it did not rewrite).
@@ -344,14 +375,14 @@ class Rewriter:
         self, node: cst.BaseExpression, subscripted: bool, string: Optional[cst.SimpleString], scope: Optional[Scope]
     ) -> Optional[cst.BaseExpression]:
         """The typing spelling for a Name/Attribute naming an aliased class, or None to keep it."""
-        if _last_name(node) not in ALIASED_SHORT_NAMES:
+        if _last_name(node) not in (self.candidates.subscripted if subscripted else self.candidates.bare):
             return None
         qualified = self.qualified(node, scope)
         typing_name = TYPING_ALIASES.get(qualified or "")
         if typing_name is None:
             return None
         builtin = qualified.startswith("builtins.")
-        if builtin and not subscripted and not self.bare:
+        if builtin and not subscripted and not self.candidates.bare_builtins:
             return None
         binding = None if builtin else self._binding(node, scope)
         alias = binding if isinstance(node, cst.Name) else None
@@ -375,7 +406,7 @@ class Rewriter:
         if isinstance(node, cst.Subscript):
             return self._subscript(node, string, scope)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-            if self.unions:
+            if self.candidates.unions:
                 replaced = self._union(node, string, scope)
                 if replaced is not None:
                     return replaced
@@ -614,9 +645,13 @@ class ModuleFacts:
     # The name of a module-level `import typing` / `import typing as t`, when it is not shadowed.
     typing_module: Optional[str]
 
-    def is_free(self, name: str, allowed: Iterable[BaseAssignment] = ()) -> bool:
-        """True when binding `name` at module level changes the meaning of nothing but the allowed bindings."""
-        if self.star_import:
+    def is_free(self, name: str, allowed: Iterable[BaseAssignment] = (), module_name: bool = False) -> bool:
+        """True when binding `name` at module level changes the meaning of nothing but the allowed bindings.
+
+        A star import may bind any name; only the name of the typing module itself is trusted to survive it
+        (a module that star-exports `typing` exports the same module).
+        """
+        if self.star_import and not module_name:
             return False
         allowed = set(allowed)
         for scope in self.scopes:
@@ -669,7 +704,7 @@ def module_facts(
                         typing_module_imports.append((_bound_name(alias), assignment))
     facts = ModuleFacts(all_scopes, global_scope, star_import, typing_from, typing_from_line, typing_bindings, None)
     for name, assignment in typing_module_imports:
-        if facts.is_free(name, [assignment]):
+        if facts.is_free(name, [assignment], module_name=True):
             facts.typing_module = name
             break
     return facts
@@ -731,7 +766,7 @@ def _spell(name: str, facts: ModuleFacts, removable: Set[BaseAssignment], aliase
         return Spelling(name)
     if facts.typing_module is not None:
         return Spelling(name, facts.typing_module)
-    if facts.is_free("typing"):
+    if facts.is_free("typing", module_name=True):
         return Spelling(name, "typing")
     return None
 
@@ -1107,21 +1142,21 @@ def _module_import_removals(
 ) -> List[Tuple[Union[cst.Import, cst.ImportFrom], str, Optional[str], Optional[str]]]:
     """`import collections.abc` and the like whose every reference was rewritten: (node, module, obj, asname)."""
     bindings = {use.module_import for use in uses if use.module_import is not None}
+    if not bindings:
+        return []
     covered = {id(node) for use in uses if use.string is None for node in _value_chain(use.node)}
     strings = {use.string for use in uses if use.string is not None}
+    nodes = {binding.node for binding in bindings if isinstance(binding, Assignment)}
+    by_node: Dict[cst.CSTNode, List[Assignment]] = {}
+    for assignment in facts.global_scope.assignments:
+        if isinstance(assignment, Assignment) and assignment.node in nodes:
+            by_node.setdefault(assignment.node, []).append(assignment)
     removals = []
     for site in imports:
         node = site.node
-        if site.block is None or isinstance(node.names, cst.ImportStar):
+        if site.block is None or node not in by_node or isinstance(node.names, cst.ImportStar):
             continue
-        assignments = [
-            assignment
-            for scope in (facts.global_scope,)
-            for assignment in scope.assignments
-            if isinstance(assignment, Assignment) and assignment.node is node
-        ]
-        if not any(assignment in bindings for assignment in assignments):
-            continue
+        assignments = by_node[node]
         module_name = _from_module(node) if isinstance(node, cst.ImportFrom) else None
         for alias in node.names:
             bound = _bound_name(alias)
@@ -1215,11 +1250,12 @@ class TypingGenerics(StylefixCodemod):
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         bare, unions = self.options.bare, self.options.unions
         collector = collect(tree)
-        roots = [root for root in collector.roots if expression_may_change(root.expression, bare, unions)]
+        candidates = candidates_for(collector.imports, collector.star_import, bare, unions)
+        roots = [root for root in collector.roots if expression_may_change(root.expression, candidates)]
         if not roots:
             return tree
         scopes = self.context.wrapper.resolve(ScopeProvider)
-        plan = Rewriter(scopes, bare, unions, spell=lambda use: cst.Name(use.typing_name))
+        plan = Rewriter(scopes, candidates, spell=lambda use: cst.Name(use.typing_name))
         confirmed = []
         for root in roots:
             if root.condition is not None and plan.qualified(root.condition[0], None) not in root.condition[1]:
@@ -1233,14 +1269,14 @@ class TypingGenerics(StylefixCodemod):
         facts = module_facts(tree, scopes, collector.imports, collector.star_import, self.is_skipped)
         aliases = alias_imports(facts, collector.imports, self.is_skipped)
         decision = decide(facts, plan.uses, aliases, plan.string_residue)
-        return self._apply(tree, collector, confirmed, scopes, facts, aliases, decision)
+        return self._apply(tree, collector, confirmed, plan, facts, aliases, decision)
 
     def _apply(
         self,
         tree: cst.Module,
         collector: Collector,
         roots: Sequence[Root],
-        scopes: Mapping[cst.CSTNode, Optional[Scope]],
+        plan: Rewriter,
         facts: ModuleFacts,
         aliases: Sequence[AliasImport],
         decision: Decision,
@@ -1249,7 +1285,7 @@ class TypingGenerics(StylefixCodemod):
             spelling = decision.spellings[use.typing_name]
             return spelling.expression() if spelled(use, spelling) and spelling is not None else None
 
-        final = Rewriter(scopes, self.options.bare, self.options.unions, spell=spell)
+        final = Rewriter(plan.scopes, plan.candidates, spell=spell)
         replacements: Dict[cst.CSTNode, cst.CSTNode] = {}
         needed: Set[cst.CSTNode] = set()
         for root in roots:
@@ -1263,10 +1299,9 @@ class TypingGenerics(StylefixCodemod):
                 self.report(root.expression, f"{before} -> {after}")
         for node, problem in final.problems:
             self.warn(f"{self.line_of(node)}: {problem}")
-        for use in final.uses:
-            if decision.spellings.get(use.typing_name) is None:
-                self.warn(f"{self.line_of(use.node)}: {use.typing_name} not written: the names `{use.typing_name}` "
-                          "and `typing` are both taken in this module")
+        taken = sorted({(self.line_of(use.node), use.typing_name) for use in final.uses if decision.spellings[use.typing_name] is None})
+        for line, name in taken:
+            self.warn(f"{line}: left as it is: the names `{name}` and `typing` are both taken in this module")
         if not replacements:
             return tree
         applied = [use for use in final.uses if spelled(use, decision.spellings[use.typing_name])]
@@ -1301,8 +1336,9 @@ class TypingGenerics(StylefixCodemod):
                 names_by_node.setdefault(alias.site.node, set()).add(alias.name)
                 needed.update(collector.paths[alias.site.line])
         for node, names in names_by_node.items():
-            self.report(node, f"remove unused `from {_from_module(node)} import {', '.join(sorted(names))}`")
             assert not isinstance(node.names, cst.ImportStar)
+            described = [_short(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for alias in node.names if _bound_name(alias) in names]
+            self.report(node, f"remove unused `from {_from_module(node)} import {', '.join(described)}`")
             if {_bound_name(alias) for alias in node.names} <= names:
                 removed.add(node)
             else:
@@ -1323,8 +1359,8 @@ class TypingGenerics(StylefixCodemod):
             import_edits[typing_from] = functools.partial(merge_names, names=names)
             self.report(typing_from, f"add {', '.join(names)} to `from typing import ...`")
         if new_lines:
-            index, _ = insertion_point(tree.body)
-            anchor = tree.body[min(index, len(tree.body) - 1)]
+            index, take_blank_lines = insertion_point(tree.body)
+            anchor = tree.body[index - 1 if index > 0 and not take_blank_lines else index]
             for line in new_lines:
                 self.report(anchor, f"add `{_short(line)}`")
         return new_lines
