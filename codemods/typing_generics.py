@@ -106,42 +106,53 @@ def _text_may_change(text: str, bare: bool, unions: bool) -> bool:
 
 @dataclass(frozen=True)
 class Candidates:
-    """The last names that may be aliased classes in one module: a syntactic filter before scope analysis."""
+    """The names that may stand for aliased classes in one module: a syntactic filter before scope analysis."""
 
-    subscripted: FrozenSet[str]
-    bare: FrozenSet[str]
+    # Plain names and the last part of dotted names that may be subscripted aliased classes, and bare ones.
+    names: FrozenSet[str]
+    attributes: FrozenSet[str]
+    bare_names: FrozenSet[str]
+    bare_attributes: FrozenSet[str]
     unions: bool
     bare_builtins: bool
 
+    def matches(self, node: cst.BaseExpression, subscripted: bool) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in (self.names if subscripted else self.bare_names)
+        if isinstance(node, cst.Attribute):
+            return node.attr.value in (self.attributes if subscripted else self.bare_attributes)
+        return False
+
 
 def candidates_for(imports: Sequence["ImportSite"], star_import: bool, bare: bool, unions: bool) -> Candidates:
-    """Names from collections/contextlib count only when the module imports from them (or has a star import)."""
-    modules = star_import
-    renamed: Set[str] = set()
+    """Names from collections/contextlib count only as the module imports them: by name (under any alias), or
+    through the module (then only as the last part of a dotted name); a star import may bring any of them."""
+    by_name: Set[str] = set()
+    modules = False
     for site in imports:
-        names = _imported_modules(site.node)
-        if any(name.startswith(ALIAS_IMPORT_PREFIXES) for name in names):
+        node = site.node
+        if isinstance(node, cst.ImportFrom):
+            module_name = _from_module(node) or ""
+            if not module_name.startswith(ALIAS_IMPORT_PREFIXES + ("builtins",)):
+                continue
+            assert not isinstance(node.names, cst.ImportStar)
+            by_name.update(_bound_name(alias) for alias in node.names)
+            modules = modules or any(alias.evaluated_name == "abc" for alias in node.names)
+        elif any(alias.evaluated_name.startswith(ALIAS_IMPORT_PREFIXES) for alias in node.names):
             modules = True
-        if isinstance(site.node, cst.ImportFrom) and names[0].startswith(ALIAS_IMPORT_PREFIXES + ("builtins",)):
-            assert not isinstance(site.node.names, cst.ImportStar)
-            renamed.update(_bound_name(alias) for alias in site.node.names)
-    others = (NON_BUILTIN_SHORT_NAMES | renamed) if modules else frozenset(renamed)
-    builtins = BUILTIN_NAMES | renamed
-    return Candidates(builtins | others, others | (builtins if bare else frozenset()), unions, bare)
-
-
-def _imported_modules(node: Union[cst.Import, cst.ImportFrom]) -> List[str]:
-    if isinstance(node, cst.ImportFrom):
-        return [_from_module(node) or ""]
-    return [alias.evaluated_name for alias in node.names]
+    names = BUILTIN_NAMES | by_name | (NON_BUILTIN_SHORT_NAMES if star_import else frozenset())
+    attributes = BUILTIN_NAMES | (NON_BUILTIN_SHORT_NAMES if modules else frozenset())
+    if bare:
+        return Candidates(names, attributes, names, attributes, unions, bare)
+    return Candidates(names, attributes, names - BUILTIN_NAMES, attributes - BUILTIN_NAMES, unions, bare)
 
 
 def expression_may_change(node: cst.BaseExpression, candidates: Candidates) -> bool:
     """A syntactic look at one typing context: could anything in it be rewritten (before resolving names)?"""
     if isinstance(node, (cst.Name, cst.Attribute)):
-        return _last_name(node) in candidates.bare
+        return candidates.matches(node, False)
     if isinstance(node, cst.Subscript):
-        if _last_name(node.value) in candidates.subscripted:
+        if candidates.matches(node.value, True):
             return True
         return any(
             isinstance(element.slice, cst.Index) and expression_may_change(element.slice.value, candidates)
@@ -375,7 +386,7 @@ class Rewriter:
         self, node: cst.BaseExpression, subscripted: bool, string: Optional[cst.SimpleString], scope: Optional[Scope]
     ) -> Optional[cst.BaseExpression]:
         """The typing spelling for a Name/Attribute naming an aliased class, or None to keep it."""
-        if _last_name(node) not in (self.candidates.subscripted if subscripted else self.candidates.bare):
+        if not self.candidates.matches(node, subscripted):
             return None
         qualified = self.qualified(node, scope)
         typing_name = TYPING_ALIASES.get(qualified or "")
