@@ -1275,6 +1275,8 @@ class TypingGenerics(StylefixCodemod):
                 continue
             confirmed.append(root)
             plan.rewrite(root.expression)
+        for node, problem in plan.problems:
+            self.warn(f"{self.line_of(node)}: {problem}")
         if not plan.uses:
             return tree
         facts = module_facts(tree, scopes, collector.imports, collector.star_import, self.is_skipped)
@@ -1308,8 +1310,6 @@ class TypingGenerics(StylefixCodemod):
             before, after = _short(root.expression), _short(new)
             if before != after:
                 self.report(root.expression, f"{before} -> {after}")
-        for node, problem in final.problems:
-            self.warn(f"{self.line_of(node)}: {problem}")
         taken = sorted({(self.line_of(use.node), use.typing_name) for use in final.uses if decision.spellings[use.typing_name] is None})
         for line, name in taken:
             self.warn(f"{line}: left as it is: the names `{name}` and `typing` are both taken in this module")
