@@ -47,7 +47,26 @@ def typing_aliases() -> Dict[str, str]:
     return dict(sorted(aliases.items()))
 
 
+def typing_arities() -> Dict[str, int]:
+    """Typing alias -> how many arguments it takes (-1: any, for Tuple), from the typing module itself."""
+    return {name: getattr(getattr(typing, name), "_nparams", -1) for name in typing_aliases().values()}
+
+
 TYPING_ALIASES: Dict[str, str] = typing_aliases()
+# Argument counts every supported Python (3.10 on) accepts for the aliases whose arity changed between versions,
+# which one typing module cannot tell: Python 3.13 (PEP 696) gave Generator and AsyncGenerator defaults for
+# their last parameters and ContextManager/AsyncContextManager a second, defaulted one. `collections.abc`
+# classes accept any count, so `Generator[None]` is valid there and stays as it is.
+PORTABLE_ARITIES: Dict[str, FrozenSet[int]] = {
+    "Generator": frozenset({3}),
+    "AsyncGenerator": frozenset({2}),
+    "ContextManager": frozenset({1}),
+    "AsyncContextManager": frozenset({1}),
+}
+ARITIES: Dict[str, FrozenSet[int]] = {
+    name: PORTABLE_ARITIES.get(name, frozenset({count}) if count >= 0 else frozenset())
+    for name, count in typing_arities().items()
+}
 BUILTIN_NAMES: FrozenSet[str] = frozenset(
     qualified.split(".", 1)[1] for qualified in TYPING_ALIASES if qualified.startswith("builtins.")
 )
@@ -444,7 +463,13 @@ class Rewriter:
             return node
         value = node.value
         if isinstance(node.value, (cst.Name, cst.Attribute)):
-            value = self._reference(node.value, True, string, scope) or node.value
+            typing_name = TYPING_ALIASES.get(qualified or "")
+            arities = ARITIES.get(typing_name or "", frozenset())
+            if typing_name is not None and arities and len(node.slice) not in arities:
+                counts = " or ".join(str(count) for count in sorted(arities))
+                self.problems.append((node, f"{_short(node)} left as it is: typing.{typing_name} takes {counts} arguments"))
+            else:
+                value = self._reference(node.value, True, string, scope) or node.value
         elements = []
         for position, element in enumerate(node.slice):
             index = element.slice

@@ -45,6 +45,8 @@ def shape(hint):
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is None:
         return re.sub(" at 0x[0-9a-f]+", "", repr(hint))
+    if not args and isinstance(origin, type):
+        return repr(origin)  # a bare typing alias (typing.Iterable) is its class
     if origin is types.UnionType or origin is typing.Union:
         return ["union", sorted(json.dumps(shape(arg)) for arg in args)]
     return [repr(origin), [shape(arg) for arg in args]]
