@@ -141,6 +141,13 @@ CONTEXT_CASES: Tuple[Case, ...] = (
         "from typing import List, NewType\n\nUserIds = NewType('UserIds', List[int])\n",
     ),
     Case(
+        "argument-count-the-typing-alias-refuses",
+        "from collections.abc import Generator\n\n\ndef f() -> Generator[None]:\n    yield\n\n\n"
+        "def g() -> Generator[int, None, None]:\n    yield 1\n\n\nx: dict[str] = {}\n",
+        "from collections.abc import Generator\nimport typing\n\n\ndef f() -> Generator[None]:\n    yield\n\n\n"
+        "def g() -> typing.Generator[int, None, None]:\n    yield 1\n\n\nx: dict[str] = {}\n",
+    ),
+    Case(
         "call-named-cast-that-is-not-typing-cast",
         "from mylib import cast\n\nvalues = cast(list[int], [])\n",
         "from mylib import cast\n\nvalues = cast(list[int], [])\n",

@@ -23,7 +23,7 @@ SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
 # Installed dev dependencies whose sources use PEP 585/604 annotations; a fixed, deterministic sample of them.
 CORPUS_PACKAGES: Tuple[str, ...] = ("platformdirs", "cattrs", "pygls", "filelock", "_pytest")
 # Enough files to meet every kind of construct, few enough to keep the suite quick.
-CORPUS_SIZE = 40
+CORPUS_SIZE = 25
 
 PRECHECK_CASES: Tuple[Tuple[str, str, Dict[str, bool], bool], ...] = (
     ("plain-code", "def f(x: int) -> str:\n    return str(x)\n", {}, False),
@@ -115,6 +115,17 @@ def test_WHEN_union_has_comments_on_both_sides_of_a_bar_THEN_it_is_kept_AND_a_wa
 
     assert source.encode("utf-8") == result.source
     assert any("union with comments on both sides" in warning for warning in result.warnings)
+
+
+def test_WHEN_subscript_has_an_argument_count_typing_refuses_THEN_it_is_kept_AND_a_warning_says_why() -> None:
+    source = "from collections.abc import Generator\n\n\ndef f() -> Generator[None]:\n    yield\n"
+    config = make_config(PROJECT_ROOT / "tests" / "no_such_project")
+
+    result = fix_source(source.encode("utf-8"), PROJECT_ROOT / "example.py", config, names=[CODEMOD])
+
+    assert source.encode("utf-8") == result.source
+    assert 1 == len(result.warnings)
+    assert "4: Generator[None] left as it is: typing.Generator takes 3 arguments" in result.warnings[0]
 
 
 def _shape(hint: Any) -> Any:
