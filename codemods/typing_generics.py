@@ -90,7 +90,8 @@ TYPEALIAS_NAMES: FrozenSet[str] = frozenset(f"{module}.TypeAlias" for module in 
 LITERAL_NAMES: FrozenSet[str] = frozenset(f"{module}.Literal" for module in TYPING_MODULES)
 ANNOTATED_NAMES: FrozenSet[str] = frozenset(f"{module}.Annotated" for module in TYPING_MODULES)
 CALL_SHORT_NAMES: FrozenSet[str] = frozenset({"cast", "NewType", "TypeVar"})
-EMPTY_LINE = cst.EmptyLine()
+# Subscripts whose arguments are not all types.
+SPECIAL_FORM_SHORT_NAMES: FrozenSet[str] = frozenset({"Literal", "Annotated"})
 
 
 # --- the mapping and the pre-check -------------------------------------------------------------------------
@@ -221,7 +222,7 @@ class Collector(cst.CSTVisitor):
         self.paths: Dict[cst.CSTNode, Tuple[cst.CSTNode, ...]] = {}
         self._statements: List[cst.CSTNode] = []
         self._blocks: List[cst.CSTNode] = []
-        self._function_depth = 0
+        self._scope_depth = 0
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
@@ -252,16 +253,16 @@ class Collector(cst.CSTVisitor):
         self._blocks.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._function_depth += 1
+        self._scope_depth += 1
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._function_depth -= 1
+        self._scope_depth -= 1
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._function_depth += 1
+        self._scope_depth += 1
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._function_depth -= 1
+        self._scope_depth -= 1
 
     def visit_Annotation(self, node: cst.Annotation) -> bool:
         self._add(node.annotation)
@@ -308,6 +309,7 @@ class Collector(cst.CSTVisitor):
             elif name == "TypeVar" and ((index > 0 and arg.keyword is None) or _keyword(arg) == "bound"):
                 typing_args.add(index)
         qualified = {"cast": CAST_NAMES, "NewType": NEWTYPE_NAMES, "TypeVar": TYPEVAR_NAMES}[name]
+        node.func.visit(self)
         for index, arg in enumerate(node.args):
             if index in typing_args:
                 self._add(arg.value, (node.func, qualified))
@@ -317,12 +319,12 @@ class Collector(cst.CSTVisitor):
 
     def _import(self, node: Union[cst.Import, cst.ImportFrom]) -> bool:
         if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
-            if self._function_depth == 0:
+            if self._scope_depth == 0:
                 self.star_import = True
             return False
         line = self._statements[-1]
         if isinstance(line, cst.SimpleStatementLine):
-            block = self._blocks[-1] if self._function_depth == 0 else None
+            block = self._blocks[-1] if self._scope_depth == 0 else None
             self.imports.append(ImportSite(node, line, block))
             self.paths.setdefault(line, tuple(self._statements))
         return False
@@ -458,7 +460,9 @@ class Rewriter:
     ) -> cst.BaseExpression:
         if any(not isinstance(element.slice, cst.Index) for element in node.slice):
             return node
-        qualified = self.qualified(node.value, scope) if isinstance(node.value, (cst.Name, cst.Attribute)) else None
+        qualified = None
+        if self.candidates.matches(node.value, True) or _last_name(node.value) in SPECIAL_FORM_SHORT_NAMES:
+            qualified = self.qualified(node.value, scope)
         if qualified in LITERAL_NAMES:
             return node
         value = node.value
