@@ -4,6 +4,7 @@ Only typing contexts change (annotations, explicit type aliases, TypeVar bounds 
 and `NewType`'s second argument, string annotations); runtime expressions never do. What a name refers to comes
 from LibCST's scope analysis, which is only computed for files that contain something this codemod could rewrite.
 """
+
 from dataclasses import dataclass, field
 import functools
 import logging
@@ -447,7 +448,9 @@ class Rewriter:
                 return node
             return node.with_changes(left=left, right=right)
         if isinstance(node, cst.List):
-            elements = [element.with_changes(value=self.rewrite(element.value, string, scope)) for element in node.elements]
+            elements = [
+                element.with_changes(value=self.rewrite(element.value, string, scope)) for element in node.elements
+            ]
             if all(new.value is old.value for new, old in zip(elements, node.elements)):
                 return node
             return node.with_changes(elements=elements)
@@ -471,7 +474,9 @@ class Rewriter:
             arities = ARITIES.get(typing_name or "", frozenset())
             if typing_name is not None and arities and len(node.slice) not in arities:
                 counts = " or ".join(str(count) for count in sorted(arities))
-                self.problems.append((node, f"{_short(node)} left as it is: typing.{typing_name} takes {counts} arguments"))
+                self.problems.append(
+                    (node, f"{_short(node)} left as it is: typing.{typing_name} takes {counts} arguments")
+                )
             else:
                 value = self._reference(node.value, True, string, scope) or node.value
         elements = []
@@ -482,7 +487,9 @@ class Rewriter:
                 elements.append(element)
                 continue
             new_value = self.rewrite(index.value, string, scope)
-            elements.append(element if new_value is index.value else element.with_changes(slice=index.with_changes(value=new_value)))
+            elements.append(
+                element if new_value is index.value else element.with_changes(slice=index.with_changes(value=new_value))
+            )
         if value is node.value and all(new is old for new, old in zip(elements, node.slice)):
             return node
         return node.with_changes(value=value, slice=elements)
@@ -514,7 +521,9 @@ class Rewriter:
         outer_lpar, outer_rpar = (node.lpar[:-1], node.rpar[1:]) if node.lpar else ((), ())
         if len(members) > 1:
             elements = [
-                cst.SubscriptElement(cst.Index(member), comma=separators[index] if index < len(separators) else cst.MaybeSentinel.DEFAULT)
+                cst.SubscriptElement(
+                    cst.Index(member), comma=separators[index] if index < len(separators) else cst.MaybeSentinel.DEFAULT
+                )
                 for index, member in enumerate(members)
             ]
             result: cst.BaseExpression = _subscript_of(spell_union, elements, inner_lpar, inner_rpar)
@@ -525,7 +534,9 @@ class Rewriter:
             result = _subscript_of(spell_optional, [cst.SubscriptElement(cst.Index(result))], inner_lpar, inner_rpar)
         return result.with_changes(lpar=outer_lpar, rpar=outer_rpar)
 
-    def _special(self, name: str, node: cst.CSTNode, string: Optional[cst.SimpleString]) -> Optional[cst.BaseExpression]:
+    def _special(
+        self, name: str, node: cst.CSTNode, string: Optional[cst.SimpleString]
+    ) -> Optional[cst.BaseExpression]:
         use = Use(name, True, node, string=string)
         self.uses.append(use)
         return self.spell(use)
@@ -569,7 +580,7 @@ class Rewriter:
                 expression = None
             if expression is not None:
                 start = raw.index(stripped)
-                result = (raw[:start], expression, raw[start + len(stripped):])
+                result = (raw[:start], expression, raw[start + len(stripped) :])
         self._parsed[node] = result
         return result
 
@@ -621,9 +632,11 @@ def _comma_between(operators: Sequence[cst.BitOr]) -> Optional[cst.Comma]:
         for whitespace in (operator.whitespace_before, operator.whitespace_after)
         if _has_newline(whitespace)
     ]
-    commented = [whitespace for whitespace in broken if whitespace.first_line.comment is not None or any(
-        line.comment is not None for line in whitespace.empty_lines
-    )]
+    commented = [
+        whitespace
+        for whitespace in broken
+        if whitespace.first_line.comment is not None or any(line.comment is not None for line in whitespace.empty_lines)
+    ]
     if len(commented) > 1:
         return None
     if not broken:
@@ -765,7 +778,9 @@ class Decision:
     removable: Set[BaseAssignment]
 
 
-def alias_imports(facts: ModuleFacts, imports: Sequence[ImportSite], skipped: Callable[[cst.CSTNode], bool]) -> List[AliasImport]:
+def alias_imports(
+    facts: ModuleFacts, imports: Sequence[ImportSite], skipped: Callable[[cst.CSTNode], bool]
+) -> List[AliasImport]:
     found = []
     for site in imports:
         node = site.node
@@ -796,7 +811,9 @@ def _covered(alias: AliasImport, use_nodes: Set[int], residue: Mapping[cst.Simpl
     return True
 
 
-def _spell(name: str, facts: ModuleFacts, removable: Set[BaseAssignment], aliases: Sequence[AliasImport]) -> Optional[Spelling]:
+def _spell(
+    name: str, facts: ModuleFacts, removable: Set[BaseAssignment], aliases: Sequence[AliasImport]
+) -> Optional[Spelling]:
     if facts.typing_from is None and facts.typing_module is not None:
         return Spelling(name, facts.typing_module)
     allowed = set(facts.typing_bindings.get(name, ())) | {
@@ -826,7 +843,6 @@ def _emptied_blocks(removable: Set[BaseAssignment], aliases: Sequence[AliasImpor
             removed_names.setdefault(alias.site.node, set()).add(alias.name)
     lines_by_block: Dict[cst.CSTNode, Set[cst.SimpleStatementLine]] = {}
     for alias in aliases:
-        node = alias.site.node
         if alias.assignment in removable and isinstance(alias.site.block, cst.IndentedBlock):
             if _all_removed(alias.site.line, removed_names):
                 lines_by_block.setdefault(alias.site.block, set()).add(alias.site.line)
@@ -916,9 +932,15 @@ def _separator(node: cst.ImportFrom, aliases: Sequence[cst.ImportAlias]) -> cst.
     trailing = aliases[-1].comma
     lpar = node.lpar
     if isinstance(trailing, cst.Comma) and isinstance(trailing.whitespace_after, cst.ParenthesizedWhitespace):
-        indent = lpar.whitespace_after.last_line if lpar and isinstance(lpar.whitespace_after, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace("    ")
+        indent = (
+            lpar.whitespace_after.last_line
+            if lpar and isinstance(lpar.whitespace_after, cst.ParenthesizedWhitespace)
+            else cst.SimpleWhitespace("    ")
+        )
         return cst.Comma(
-            whitespace_after=cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), indent=True, last_line=indent)
+            whitespace_after=cst.ParenthesizedWhitespace(
+                first_line=cst.TrailingWhitespace(), indent=True, last_line=indent
+            )
         )
     return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
@@ -928,7 +950,9 @@ def _insert_name(node: cst.ImportFrom, name: str, order: Optional[Callable[[str]
     aliases = list(node.names)
     position = len(aliases)
     if order is not None:
-        position = next((index for index, alias in enumerate(aliases) if order(alias.evaluated_name) > order(name)), position)
+        position = next(
+            (index for index, alias in enumerate(aliases) if order(alias.evaluated_name) > order(name)), position
+        )
     separator = _separator(node, aliases)
     new = cst.ImportAlias(name=cst.Name(name), comma=separator)
     if position < len(aliases):
@@ -938,13 +962,19 @@ def _insert_name(node: cst.ImportFrom, name: str, order: Optional[Callable[[str]
     trailing = last.comma
     if isinstance(trailing, cst.Comma) and isinstance(trailing.whitespace_after, cst.ParenthesizedWhitespace):
         separator_after = separator.whitespace_after
-        last_line = separator_after.last_line if isinstance(separator_after, cst.ParenthesizedWhitespace) else cst.SimpleWhitespace("")
+        last_line = (
+            separator_after.last_line
+            if isinstance(separator_after, cst.ParenthesizedWhitespace)
+            else cst.SimpleWhitespace("")
+        )
         aliases[-1] = last.with_changes(
             comma=trailing.with_changes(whitespace_after=trailing.whitespace_after.with_changes(last_line=last_line))
         )
         new = new.with_changes(
             comma=trailing.with_changes(
-                whitespace_after=trailing.whitespace_after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+                whitespace_after=trailing.whitespace_after.with_changes(
+                    first_line=cst.TrailingWhitespace(), empty_lines=()
+                )
             )
         )
     elif isinstance(trailing, cst.Comma):
@@ -1097,7 +1127,9 @@ class Applier(cst.CSTTransformer):
             return False
         return super().on_visit(node)
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Union[cst.CSTNode, cst.RemovalSentinel]:
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> Union[cst.CSTNode, cst.RemovalSentinel]:
         replacement = self.replacements.get(original_node)
         if replacement is not None:
             return replacement
@@ -1119,7 +1151,9 @@ class Applier(cst.CSTTransformer):
         body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
         return updated_node.with_changes(body=body)
 
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
         if not any(statement in self.removed_lines for statement in updated_node.body):
             return updated_node
         return updated_node.with_changes(body=drop_lines(updated_node.body, self.removed_lines))
@@ -1203,9 +1237,7 @@ def _module_import_removals(
             own = [a for a in assignments if a.name == bound or bound.startswith(a.name + ".")]
             if not any(a in bindings for a in own):
                 continue
-            if not all(
-                id(access.node) in covered or access.node in strings for a in own for access in a.references
-            ):
+            if not all(id(access.node) in covered or access.node in strings for a in own for access in a.references):
                 continue
             if isinstance(node, cst.Import):
                 removals.append((node, alias.evaluated_name, None, alias.evaluated_alias))
@@ -1262,17 +1294,22 @@ class TypingGenerics(StylefixCodemod):
         Example(
             "builtin generics and unions in annotations",
             "def load(path: str, limit: int | None = None) -> dict[str, list[int]]:\n    ...\n",
-            "from typing import Dict, List, Optional\ndef load(path: str, limit: Optional[int] = None) -> Dict[str, List[int]]:\n    ...\n",
+            "from typing import Dict, List, Optional\n"
+            "def load(path: str, limit: Optional[int] = None) -> Dict[str, List[int]]:\n    ...\n",
         ),
         Example(
             "merged into the existing typing import; runtime code stays",
-            "import os\nfrom typing import Any\n\nCACHE: dict[str, Any] = {}\n\n\ndef is_text(value: Any) -> bool:\n    return isinstance(value, str | bytes)\n",
-            "import os\nfrom typing import Any, Dict\n\nCACHE: Dict[str, Any] = {}\n\n\ndef is_text(value: Any) -> bool:\n    return isinstance(value, str | bytes)\n",
+            "import os\nfrom typing import Any\n\nCACHE: dict[str, Any] = {}\n\n\n"
+            "def is_text(value: Any) -> bool:\n    return isinstance(value, str | bytes)\n",
+            "import os\nfrom typing import Any, Dict\n\nCACHE: Dict[str, Any] = {}\n\n\n"
+            "def is_text(value: Any) -> bool:\n    return isinstance(value, str | bytes)\n",
         ),
         Example(
             "collections.abc import replaced",
-            "from collections.abc import Callable, Iterator\n\n\ndef each(items: Iterator[int], action: Callable[[int], None]) -> None:\n    ...\n",
-            "from typing import Callable, Iterator\n\n\ndef each(items: Iterator[int], action: Callable[[int], None]) -> None:\n    ...\n",
+            "from collections.abc import Callable, Iterator\n\n\n"
+            "def each(items: Iterator[int], action: Callable[[int], None]) -> None:\n    ...\n",
+            "from typing import Callable, Iterator\n\n\n"
+            "def each(items: Iterator[int], action: Callable[[int], None]) -> None:\n    ...\n",
         ),
         Example(
             "bare builtins with bare = true; `import typing as t` style kept",
@@ -1339,7 +1376,13 @@ class TypingGenerics(StylefixCodemod):
             before, after = _short(root.expression), _short(new)
             if before != after:
                 self.report(root.expression, f"{before} -> {after}")
-        taken = sorted({(self.line_of(use.node), use.typing_name) for use in final.uses if decision.spellings[use.typing_name] is None})
+        taken = sorted(
+            {
+                (self.line_of(use.node), use.typing_name)
+                for use in final.uses
+                if decision.spellings[use.typing_name] is None
+            }
+        )
         for line, name in taken:
             self.warn(f"{line}: left as it is: the names `{name}` and `typing` are both taken in this module")
         if not replacements:
@@ -1377,7 +1420,11 @@ class TypingGenerics(StylefixCodemod):
                 needed.update(collector.paths[alias.site.line])
         for node, names in names_by_node.items():
             assert not isinstance(node.names, cst.ImportStar)
-            described = [_short(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for alias in node.names if _bound_name(alias) in names]
+            described = [
+                _short(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+                for alias in node.names
+                if _bound_name(alias) in names
+            ]
             self.report(node, f"remove unused `from {_from_module(node)} import {', '.join(described)}`")
             if {_bound_name(alias) for alias in node.names} <= names:
                 removed.add(node)
@@ -1391,7 +1438,9 @@ class TypingGenerics(StylefixCodemod):
         spellings: Sequence[Spelling],
         import_edits: Dict[cst.ImportFrom, Callable[[cst.ImportFrom], cst.ImportFrom]],
     ) -> List[cst.SimpleStatementLine]:
-        names = sorted({spelling.name for spelling in spellings if spelling.module is None} - set(facts.typing_bindings))
+        names = sorted(
+            {spelling.name for spelling in spellings if spelling.module is None} - set(facts.typing_bindings)
+        )
         typing_module = any(spelling.module not in (None, facts.typing_module) for spelling in spellings)
         typing_from = facts.typing_from
         new_lines = new_import_lines([] if typing_from is not None else names, typing_module)

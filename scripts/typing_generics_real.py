@@ -8,6 +8,7 @@ evaluate after, to the same types (unions compared as sets, `List[int]` equal to
 
     python scripts/typing_generics_real.py [package ...]
 """
+
 import argparse
 from dataclasses import dataclass
 from importlib import metadata
@@ -31,7 +32,7 @@ DEFAULT_PACKAGES: Tuple[str, ...] = ("pytest", "pygls", "cattrs", "filelock", "p
 CHILD_TIMEOUT = 600
 
 # Runs in a child process: argv[1] is the directory to import from; prints {object: hints shape or error}.
-CHILD = r'''
+CHILD = r"""
 import importlib, inspect, json, pkgutil, re, sys, types, typing, warnings
 warnings.simplefilter("ignore")
 root = sys.argv[1]
@@ -97,7 +98,7 @@ for name in modules:
             for method_name, method in methods(value):
                 result["objects"][f"{name}.{attribute}.{method_name}"] = hints(method)
 print(json.dumps(result))
-'''
+"""
 
 
 @dataclass
@@ -188,13 +189,28 @@ def check(package: str, scratch: Path, details: List[str]) -> Row:
 
 def print_table(rows: Sequence[Row]) -> None:
     headers = (
-        "package", "files", "changed", "changes", "errors", "modules before/after",
-        "hints ok before", "hints ok after", "regressions", "different",
+        "package",
+        "files",
+        "changed",
+        "changes",
+        "errors",
+        "modules before/after",
+        "hints ok before",
+        "hints ok after",
+        "regressions",
+        "different",
     )
     lines = [
         (
-            row.package, row.files, row.changed_files, row.changes, row.errors,
-            f"{row.modules_before}/{row.modules_after}", row.hints_before, row.hints_after, row.regressions,
+            row.package,
+            row.files,
+            row.changed_files,
+            row.changes,
+            row.errors,
+            f"{row.modules_before}/{row.modules_after}",
+            row.hints_before,
+            row.hints_after,
+            row.regressions,
             row.different,
         )
         for row in rows
@@ -216,7 +232,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print_table(rows)
     for line in details[:50]:
         print(line)
-    failed = any(row.regressions or row.different or row.errors or row.modules_after < row.modules_before for row in rows)
+    failed = any(
+        row.regressions or row.different or row.errors or row.modules_after < row.modules_before for row in rows
+    )
     return 1 if failed else 0
 
 

@@ -1,4 +1,5 @@
 """typing-generics: table-driven cases, each compared byte for byte and run twice."""
+
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Tuple
 
@@ -115,13 +116,15 @@ CONTEXT_CASES: Tuple[Case, ...] = (
     ),
     Case(
         "pep-695-type-statement-and-type-parameters",
-        "type Pairs = list[tuple[int, int]]\n\n\ndef first[T: dict[str, int]](items: list[T]) -> T:\n    return items[0]\n",
+        "type Pairs = list[tuple[int, int]]\n\n\ndef first[T: dict[str, int]](items: list[T]) -> T:\n"
+        "    return items[0]\n",
         "from typing import Dict, List, Tuple\ntype Pairs = List[Tuple[int, int]]\n\n\n"
         "def first[T: Dict[str, int]](items: List[T]) -> T:\n    return items[0]\n",
     ),
     Case(
         "typevar-bound-and-constraints",
-        "from typing import TypeVar\n\nT = TypeVar('T', bound=list[int])\nU = TypeVar('U', list[int], dict[str, int] | None)\n",
+        "from typing import TypeVar\n\nT = TypeVar('T', bound=list[int])\n"
+        "U = TypeVar('U', list[int], dict[str, int] | None)\n",
         "from typing import Dict, List, Optional, TypeVar\n\nT = TypeVar('T', bound=List[int])\n"
         "U = TypeVar('U', List[int], Optional[Dict[str, int]])\n",
     ),
@@ -181,7 +184,13 @@ UNION_CASES: Tuple[Case, ...] = (
     Case(
         "multi-line-with-comments",
         "x: (\n    int  # the count\n    | str\n    | None  # not yet known\n) = 1\n",
-        "from typing import Optional, Union\nx: Optional[Union[\n    int,  # the count\n    str  # not yet known\n]] = 1\n",
+        "from typing import Optional, Union\nx: Optional[Union[\n    int,  # the count\n    str  # not yet known\n"
+        "]] = 1\n",
+    ),
+    Case(
+        "empty-tuple-and-ellipsis",
+        "x: tuple[()] = ()\ny: tuple[int, ...] | None = None\n",
+        "from typing import Optional, Tuple\nx: Tuple[()] = ()\ny: Optional[Tuple[int, ...]] = None\n",
     ),
     Case(
         "spacing-inside-subscript-kept",
@@ -361,7 +370,8 @@ IMPORT_CASES: Tuple[Case, ...] = (
     ),
     Case(
         "collections-abc-import-in-use-at-runtime-stays",
-        "from collections.abc import Iterable\n\n\ndef f(a: Iterable[int]) -> bool:\n    return isinstance(a, Iterable)\n",
+        "from collections.abc import Iterable\n\n\ndef f(a: Iterable[int]) -> bool:\n"
+        "    return isinstance(a, Iterable)\n",
         "from collections.abc import Iterable\nimport typing\n\n\n"
         "def f(a: typing.Iterable[int]) -> bool:\n    return isinstance(a, Iterable)\n",
     ),
@@ -376,11 +386,13 @@ IMPORT_CASES: Tuple[Case, ...] = (
         "collections-abc-aliases",
         "import collections.abc as cabc\nfrom collections import abc\nfrom collections.abc import Mapping as Map\n\n"
         "x: cabc.Sequence[int]\ny: abc.Set[int]\nz: Map[str, int]\n",
-        "from typing import AbstractSet, Mapping, Sequence\n\nx: Sequence[int]\ny: AbstractSet[int]\nz: Mapping[str, int]\n",
+        "from typing import AbstractSet, Mapping, Sequence\n\nx: Sequence[int]\ny: AbstractSet[int]\n"
+        "z: Mapping[str, int]\n",
     ),
     Case(
         "collections-abc-import-under-type-checking",
-        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from collections.abc import Iterator\n    import os\n\n\n"
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from collections.abc import Iterator\n"
+        "    import os\n\n\n"
         "def f() -> 'Iterator[int]':\n    yield 1\n",
         "from typing import TYPE_CHECKING, Iterator\n\nif TYPE_CHECKING:\n    import os\n\n\n"
         "def f() -> 'Iterator[int]':\n    yield 1\n",
@@ -389,7 +401,8 @@ IMPORT_CASES: Tuple[Case, ...] = (
         "collections-abc-import-alone-under-type-checking-stays",
         "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from collections.abc import Iterator\n\n\n"
         "def f() -> 'Iterator[int]':\n    yield 1\n",
-        "from typing import TYPE_CHECKING\nimport typing\n\nif TYPE_CHECKING:\n    from collections.abc import Iterator\n\n\n"
+        "from typing import TYPE_CHECKING\nimport typing\n\nif TYPE_CHECKING:\n"
+        "    from collections.abc import Iterator\n\n\n"
         "def f() -> 'typing.Iterator[int]':\n    yield 1\n",
     ),
     Case(
@@ -467,7 +480,8 @@ STUB_CASES: Tuple[Case, ...] = (
     Case(
         "pyi-stub",
         "from collections.abc import Iterator\n\nclass Store:\n    items: dict[str, list[int]]\n"
-        "    def keys(self) -> Iterator[str]: ...\n    def get(self, key: str, default: int | None = ...) -> int | None: ...\n",
+        "    def keys(self) -> Iterator[str]: ...\n"
+        "    def get(self, key: str, default: int | None = ...) -> int | None: ...\n",
         "from typing import Dict, Iterator, List, Optional\n\nclass Store:\n    items: Dict[str, List[int]]\n"
         "    def keys(self) -> Iterator[str]: ...\n"
         "    def get(self, key: str, default: Optional[int] = ...) -> Optional[int]: ...\n",
@@ -502,9 +516,7 @@ def test_WHEN_file_fixed_THEN_output_is_exact_AND_second_run_changes_nothing(cas
     assert () == applied.second_pass_changes
 
 
-@pytest.mark.parametrize(
-    "case", [case for case in CASES if case.before != case.after], ids=lambda case: case.id
-)
+@pytest.mark.parametrize("case", [case for case in CASES if case.before != case.after], ids=lambda case: case.id)
 def test_WHEN_file_changed_THEN_every_change_is_reported_with_a_line(case: Case) -> None:
     applied = apply_codemod(case.before, CODEMOD, path=case.path, options=case.options)
 

@@ -1,4 +1,5 @@
 """typing-generics: the pre-check, warnings, runtime equivalence of annotations, and a corpus of real files."""
+
 import ast
 from collections import Counter
 import importlib.util
@@ -40,7 +41,7 @@ PRECHECK_CASES: Tuple[Tuple[str, str, Dict[str, bool], bool], ...] = (
     ("string-annotation", "x: 'set[int]' = set()\n", {}, True),
 )
 
-RUNTIME_MODULE = '''\
+RUNTIME_MODULE = """\
 from collections import OrderedDict, deque
 import collections.abc
 from collections.abc import Callable, Iterator
@@ -70,7 +71,7 @@ class Store:
 
 def run(pairs: Pairs, callback: Callable[..., None] | None = None) -> list[str]:
     return [isinstance(pairs, list | tuple) and str(deque())]
-'''
+"""
 
 
 def _run_directly(source: str, options: Optional[Dict[str, bool]] = None) -> Tuple[str, int]:
@@ -82,7 +83,9 @@ def _run_directly(source: str, options: Optional[Dict[str, bool]] = None) -> Tup
     return tree.code, len(command.changes)
 
 
-@pytest.mark.parametrize(("name", "source", "options", "expected"), PRECHECK_CASES, ids=[case[0] for case in PRECHECK_CASES])
+@pytest.mark.parametrize(
+    ("name", "source", "options", "expected"), PRECHECK_CASES, ids=[case[0] for case in PRECHECK_CASES]
+)
 def test_WHEN_precheck_looks_at_bytes_THEN_it_says_whether_anything_may_change(
     name: str, source: str, options: Dict[str, bool], expected: bool
 ) -> None:
