@@ -1268,7 +1268,8 @@ Mapping (read from the `typing` module's own alias table):
 
 Options:
     bare = false    also rewrite unsubscripted builtins in typing contexts (`x: list` -> `x: List`).
-                    `collections.abc`/`collections`/`contextlib` names are rewritten subscripted or not.
+                    Unsubscripted `collections.abc`/`collections`/`contextlib` names are rewritten whatever
+                    `bare` says, when they can be written without a `typing.` qualifier.
     unions = true   rewrite PEP 604 unions.
 
 Imports: new names are added to the first module-level `from typing import ...` (in sorted position when its
@@ -1281,6 +1282,10 @@ uses `typing.List` and adds `import typing`; if `typing` itself is taken, it is 
 `from collections.abc import X` (and collections/contextlib) imports whose every use was rewritten are removed;
 `import collections.abc` and the like are removed by LibCST's RemoveImportsVisitor once unused.
 `from __future__ import annotations` stays.
+
+Left as it is, with a warning: a subscript whose argument count the typing alias refuses on some supported
+Python (`collections.abc.Generator[None]`: typing.Generator takes 3 arguments before Python 3.13), and a union
+with comments on both sides of one `|`.
 
 Directives: `# stylefix: skip` (or `skip[typing-generics]`) at the end of a statement leaves it as it is; for a
 `def`/`class` it covers the header (decorators to the colon).
