@@ -383,6 +383,12 @@ IMPORT_CASES: Tuple[Case, ...] = (
         "    return isinstance(a, collections.abc.Iterable)\n",
     ),
     Case(
+        "imports-that-were-unused-already-stay",
+        "import collections\nimport collections.abc\nfrom collections.abc import Sized\n\nx: list[int] = []\n",
+        "import collections\nimport collections.abc\nfrom collections.abc import Sized\nfrom typing import List\n\n"
+        "x: List[int] = []\n",
+    ),
+    Case(
         "collections-abc-aliases",
         "import collections.abc as cabc\nfrom collections import abc\nfrom collections.abc import Mapping as Map\n\n"
         "x: cabc.Sequence[int]\ny: abc.Set[int]\nz: Map[str, int]\n",
