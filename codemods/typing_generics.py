@@ -1202,9 +1202,75 @@ def _imports_typing(imports: Sequence[ImportSite]) -> bool:
     return False
 
 
+def _bodies(statement: cst.BaseCompoundStatement) -> Iterable[cst.BaseSuite]:
+    """The suites of a compound statement in source order (if/elif/else, try/except/else/finally, match, ...)."""
+    if not isinstance(statement, cst.Match):
+        yield statement.body
+    for part in getattr(statement, "handlers", ()) or getattr(statement, "cases", ()):
+        yield part.body
+    for name in ("orelse", "finalbody"):
+        part = getattr(statement, name, None)
+        if part is not None and not isinstance(part, cst.If):  # an `elif` is walked as a statement of its own
+            yield part.body
+
+
+def _walk_small(collector: Collector, statements: Sequence[cst.BaseSmallStatement]) -> None:
+    for small in statements:
+        if isinstance(small, cst.AnnAssign):
+            collector.visit_AnnAssign(small)
+        elif isinstance(small, cst.TypeAlias):
+            collector.visit_TypeAlias(small)
+        elif isinstance(small, (cst.Import, cst.ImportFrom)):
+            collector._import(small)
+
+
+def _walk_statements(collector: Collector, body: Sequence[cst.BaseStatement]) -> None:
+    """What the Collector sees without entering expressions, without LibCST's visitor machinery (which costs
+    about a parse): statements, their annotations, type parameters and imports."""
+    for statement in body:
+        collector._statements.append(statement)
+        if isinstance(statement, cst.SimpleStatementLine):
+            _walk_small(collector, statement.body)
+        else:
+            assert isinstance(statement, cst.BaseCompoundStatement)
+            _walk_header(collector, statement)
+            scoped = isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+            collector._scope_depth += scoped
+            for suite in _bodies(statement):
+                if isinstance(suite, cst.IndentedBlock):
+                    collector._blocks.append(suite)
+                    _walk_statements(collector, suite.body)
+                    collector._blocks.pop()
+                else:
+                    assert isinstance(suite, cst.SimpleStatementSuite)
+                    _walk_small(collector, suite.body)
+            collector._scope_depth -= scoped
+            if isinstance(statement, cst.If) and isinstance(statement.orelse, cst.If):
+                _walk_statements(collector, [statement.orelse])
+        collector._statements.pop()
+
+
+def _walk_header(collector: Collector, statement: cst.BaseCompoundStatement) -> None:
+    parameters = getattr(statement, "type_parameters", None)
+    if parameters is not None:
+        for parameter in parameters.params:
+            collector.visit_TypeParam(parameter)
+    if isinstance(statement, cst.FunctionDef):
+        params = statement.params
+        every = [*params.posonly_params, *params.params, params.star_arg, *params.kwonly_params, params.star_kwarg]
+        for param in every:
+            if isinstance(param, cst.Param) and param.annotation is not None:
+                collector.visit_Annotation(param.annotation)
+        if statement.returns is not None:
+            collector.visit_Annotation(statement.returns)
+
+
 def collect(tree: cst.Module) -> Collector:
+    """Typing contexts and imports; expressions are searched for `cast(...)`/`TypeVar(...)`/`NewType(...)` only
+    when the module imports one of them (or the typing module, or has a star import)."""
     collector = Collector(scan_calls=False)
-    tree.visit(collector)
+    collector._blocks.append(tree)
+    _walk_statements(collector, tree.body)
     if _imports_typing(collector.imports) or collector.star_import:
         collector = Collector(scan_calls=True)
         tree.visit(collector)

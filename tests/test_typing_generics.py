@@ -105,6 +105,18 @@ CONTEXT_CASES: Tuple[Case, ...] = (
         "    def m(self) -> None:\n        self.z: Set[int] = set()\n        w: FrozenSet[int] = frozenset()\n",
     ),
     Case(
+        "annotations-in-every-kind-of-block",
+        "import sys\n\nif sys.version_info < (3, 8):\n    pass\nelif sys.platform == 'win32':\n    a: list[int] = []\n"
+        "else:\n    b: set[int] = set()\ntry:\n    pass\nexcept ValueError:\n    c: dict[str, int] = {}\n"
+        "finally:\n    d: tuple[int] = (1,)\nmatch sys.argv:\n    case []:\n        e: frozenset[int] = frozenset()\n"
+        "while False: f: type[int] = int\n",
+        "import sys\nfrom typing import Dict, FrozenSet, List, Set, Tuple, Type\n\nif sys.version_info < (3, 8):\n"
+        "    pass\nelif sys.platform == 'win32':\n    a: List[int] = []\n"
+        "else:\n    b: Set[int] = set()\ntry:\n    pass\nexcept ValueError:\n    c: Dict[str, int] = {}\n"
+        "finally:\n    d: Tuple[int] = (1,)\nmatch sys.argv:\n    case []:\n        e: FrozenSet[int] = frozenset()\n"
+        "while False: f: Type[int] = int\n",
+    ),
+    Case(
         "explicit-type-alias",
         "from typing import TypeAlias\n\nPairs: TypeAlias = list[tuple[int, int]]\n",
         "from typing import List, Tuple, TypeAlias\n\nPairs: TypeAlias = List[Tuple[int, int]]\n",
