@@ -10,7 +10,6 @@ import functools
 import logging
 import re
 import sys
-import typing
 from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
@@ -18,69 +17,25 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, BaseAssignment, Scope, ScopeProvider
 
+from codemods import typing_generics_precheck
+from codemods.typing_generics_precheck import (
+    ALIASED_SHORT_NAMES,
+    ARITIES,
+    BUILTIN_NAMES,
+    NON_BUILTIN_SHORT_NAMES,
+    TYPING_ALIASES,
+    mapping_table,
+    source_may_change,
+)
 from stylefix.codemod import FileContext, StylefixCodemod
 from stylefix.registry import Example
 
 logger = logging.getLogger(__name__)
 
-# Modules whose classes the typing aliases stand for; the typing module also aliases `re.Pattern`/`re.Match`,
-# which are not collection generics and stay out of scope.
-ALIASED_MODULES: FrozenSet[str] = frozenset({"builtins", "collections", "collections.abc", "contextlib"})
 TYPING_MODULES: Tuple[str, ...] = ("typing", "typing_extensions")
 STDLIB_MODULES: FrozenSet[str] = frozenset(sys.stdlib_module_names) | {"__future__"}
 # Longest message text for one rewritten expression before it is shortened.
 MAX_MESSAGE_PART = 80
-
-
-def typing_aliases() -> Dict[str, str]:
-    """Qualified name of each aliased class -> the typing alias for it, read from the typing module's own table.
-
-    Only subscriptable aliases count (`typing.Hashable`/`Sized`/`ByteString` take no parameters).
-    """
-    aliases: Dict[str, str] = {}
-    for name, value in vars(typing).items():
-        origin = getattr(value, "__origin__", None)
-        if not isinstance(origin, type) or getattr(value, "_name", None) != name:
-            continue
-        if origin.__module__ not in ALIASED_MODULES or getattr(value, "_nparams", 1) == 0:
-            continue
-        aliases.setdefault(f"{origin.__module__}.{origin.__qualname__}", name)
-    return dict(sorted(aliases.items()))
-
-
-def typing_arities() -> Dict[str, int]:
-    """Typing alias -> how many arguments it takes (-1: any, for Tuple), from the typing module itself."""
-    return {name: getattr(getattr(typing, name), "_nparams", -1) for name in typing_aliases().values()}
-
-
-TYPING_ALIASES: Dict[str, str] = typing_aliases()
-# Argument counts every supported Python (3.10 on) accepts for the aliases whose arity changed between versions,
-# which one typing module cannot tell: Python 3.13 (PEP 696) gave Generator and AsyncGenerator defaults for
-# their last parameters and ContextManager/AsyncContextManager a second, defaulted one. `collections.abc`
-# classes accept any count, so `Generator[None]` is valid there and stays as it is.
-PORTABLE_ARITIES: Dict[str, FrozenSet[int]] = {
-    "Generator": frozenset({3}),
-    "AsyncGenerator": frozenset({2}),
-    "ContextManager": frozenset({1}),
-    "AsyncContextManager": frozenset({1}),
-}
-ARITIES: Dict[str, FrozenSet[int]] = {
-    name: PORTABLE_ARITIES.get(name, frozenset({count}) if count >= 0 else frozenset())
-    for name, count in typing_arities().items()
-}
-BUILTIN_NAMES: FrozenSet[str] = frozenset(
-    qualified.split(".", 1)[1] for qualified in TYPING_ALIASES if qualified.startswith("builtins.")
-)
-# Last component of every aliased class: a cheap syntactic filter before any scope analysis.
-ALIASED_SHORT_NAMES: FrozenSet[str] = frozenset(qualified.rsplit(".", 1)[1] for qualified in TYPING_ALIASES)
-NON_BUILTIN_SHORT_NAMES: FrozenSet[str] = frozenset(
-    qualified.rsplit(".", 1)[1] for qualified in TYPING_ALIASES if not qualified.startswith("builtins.")
-)
-_BUILTIN_ALTERNATION = "|".join(sorted(BUILTIN_NAMES))
-# A builtin name followed by `[` (whitespace, comments and line continuations allowed in between).
-BUILTIN_SUBSCRIPT_RE = re.compile(rf"\b(?:{_BUILTIN_ALTERNATION})(?:\s|\\\r?\n|#[^\r\n]*)*\[".encode())
-BUILTIN_WORD_RE = re.compile(rf"\b(?:{_BUILTIN_ALTERNATION})\b".encode())
-MODULE_MARKERS: Tuple[bytes, ...] = (b"collections", b"contextlib", b"builtins")
 ALIAS_IMPORT_PREFIXES: Tuple[str, ...] = ("collections", "_collections_abc", "contextlib")
 TEXT_ALIAS_RE = re.compile(r"\b(?:%s)\b" % "|".join(sorted(ALIASED_SHORT_NAMES)))
 # Callables whose arguments are typing contexts, by qualified name.
@@ -93,25 +48,6 @@ ANNOTATED_NAMES: FrozenSet[str] = frozenset(f"{module}.Annotated" for module in 
 CALL_SHORT_NAMES: FrozenSet[str] = frozenset({"cast", "NewType", "TypeVar"})
 # Subscripts whose arguments are not all types.
 SPECIAL_FORM_SHORT_NAMES: FrozenSet[str] = frozenset({"Literal", "Annotated"})
-
-
-# --- the mapping and the pre-check -------------------------------------------------------------------------
-
-
-def mapping_table() -> str:
-    """The mapping as text, for `stylefix explain`."""
-    rows = [f"    {qualified.replace('builtins.', '')} -> {name}" for qualified, name in TYPING_ALIASES.items()]
-    return "\n".join(rows)
-
-
-def source_may_change(source: bytes, bare: bool, unions: bool) -> bool:
-    """False only when the bytes contain none of the constructs this codemod rewrites."""
-    if BUILTIN_SUBSCRIPT_RE.search(source) or any(marker in source for marker in MODULE_MARKERS):
-        return True
-    if unions and b"|" in source:
-        return True
-    return bare and BUILTIN_WORD_RE.search(source) is not None
-
 
 def _last_name(node: cst.CSTNode) -> Optional[str]:
     if isinstance(node, cst.Name):
@@ -1392,8 +1328,7 @@ class TypingGenerics(StylefixCodemod):
 
     @classmethod
     def precheck(cls, source: bytes, file: FileContext) -> bool:
-        options = file.config.options(cls.NAME)
-        return source_may_change(source, options.bare, options.unions)
+        return typing_generics_precheck.precheck(source, file)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         bare, unions = self.options.bare, self.options.unions

@@ -91,6 +91,7 @@ CODEMODS: Tuple[CodemodSpec, ...] = (
         default_on=True,
         options=TypingGenericsOptions,
         implementation="codemods.typing_generics:TypingGenerics",
+        precheck="codemods.typing_generics_precheck",
     ),
     CodemodSpec(
         name="sort-imports",
