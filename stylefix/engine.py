@@ -1,6 +1,6 @@
 """`fix_source`: one file's bytes in, the fixed bytes and the list of changes out. Pure: no I/O."""
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import functools
 import importlib
 import logging
@@ -127,6 +127,10 @@ def check_syntax(source: bytes, strict: bool) -> None:
         raise newer_syntax(error)
 
 
+def _has_line_directives(directives: Directives) -> bool:
+    return bool(directives.skip_lines or directives.isort)
+
+
 def run_codemods(
     source: bytes, path: Path, config: Config, gates: Sequence[Gate], strict: bool = True
 ) -> FixResult:
@@ -145,6 +149,11 @@ def run_codemods(
     current: Optional[bytes] = source  # what pre-checks look at; None once stale, regenerated only when asked
     changes: List[Change] = []
     for gate in eligible:
+        if current is None and _has_line_directives(directives):
+            # Directives are found by line; once an earlier codemod added or removed lines, find them again.
+            current = tree.bytes
+            directives = parse_directives(current, registry.NAMES)
+            file = replace(file, directives=directives)
         if gate.name not in passed:
             # An earlier codemod may have written what this one acts on (typing-generics adds imports that
             # sort-imports then has to place): ask its pre-check again about the changed code.
