@@ -2,8 +2,8 @@
 from pathlib import Path
 from typing import List
 
-from libcst.metadata import MetadataWrapper, PositionProvider
 import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
 import pytest
 
 from stylefix.positions import compute_positions
