@@ -190,3 +190,21 @@ def test_WHEN_equivalence_checked_THEN_only_allowed_changes_pass(before: str, af
         assert None == problem
     else:
         assert problem is not None and problem.startswith(expected), problem
+
+
+def test_WHEN_one_old_name_renamed_differently_in_two_classes_THEN_guard_compares_definitions_pairwise() -> None:
+    from stylefix.results import Change
+
+    before = "class A:\n    def test_WHEN_x_THEN_y(self): pass\n    def test_x(self): pass\nclass B:\n    def test_x(self): pass\n"
+    after = (
+        "class A:\n    def test_WHEN_x_THEN_y(self): pass\n    def test_WHEN_x_THEN_y_2(self): pass\n"
+        "class B:\n    def test_WHEN_x_THEN_y(self): pass\n"
+    )
+    changes = [Change("test-names", 3, "test_x -> test_WHEN_x_THEN_y_2"), Change("test-names", 5, "test_x -> test_WHEN_x_THEN_y")]
+
+    # TEST: the reported renames pass
+    assert None == equivalence_problem(before.encode(), after.encode(), changes)
+
+    # TEST: a rename that was not reported does not
+    problem = equivalence_problem(before.encode(), after.encode(), changes[:1])
+    assert "line 5: the FunctionDef changed (name)" == problem
