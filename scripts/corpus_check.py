@@ -113,6 +113,8 @@ def main() -> None:
             problems: List[Tuple[str, str]] = []
             errors = 0
             for entry in fixed["files"]:
+                if entry["status"] == "unchanged":
+                    continue
                 if entry["status"] == "error":
                     errors += 1
                     if "internal error" in (entry.get("error") or ""):
@@ -121,7 +123,7 @@ def main() -> None:
                 for change in entry["changes"]:
                     per_codemod[change["codemod"]] += 1
             for entry in again["files"]:
-                if entry["status"] != "error":
+                if entry["status"] == "would-change":
                     problems.append((entry["path"], "second run changes it again"))
             for path in files:
                 relative = os.path.relpath(path, copy)
