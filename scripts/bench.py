@@ -177,7 +177,7 @@ def main() -> None:
             _run([str(BIN / "ruff"), "check", "--select", "I", "--exit-zero"] + targets, work)  # fill ruff's cache
             timings.append(_measure("ruff check --select I (warm cache)", lines, args.runs,
                                     lambda: _run([str(BIN / "ruff"), "check", "--select", "I", "--exit-zero"] + targets, work)))
-        latency = lsp_latency(corpus / "django-5.1.4" / "django" / "db" / "models" / "query.py", work)
+        latency = lsp_latency(corpus / "django-5.1.4" / "django" / "template" / "defaultfilters.py", work)
         report = render(timings, latency, len(files), lines)
         print("\n" + report)
         args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -213,13 +213,15 @@ def render(timings: List[Timing], latency: Dict[str, float], file_count: int, li
     target("warm check / ruff --select I (cached)", warm.median / ruff.median if warm and ruff else None, 3.0)
     target("single small file needing changes, wall", single.median if single else None, 0.6, " s")
     target("single small styled file (pre-commit on a styled project), wall", styled.median if styled else None, 0.6, " s")
-    target("LSP formatting, 1,000-line file, p95", latency.get("p95_ms"), 150, " ms")
+    target("LSP formatting, 1,000-line styled file with one edit, p95", latency.get("p95_ms"), 150, " ms")
     target("peak memory per process, cold run", cold.peak_rss_mb if cold else None, 300, " MB")
     lsp = ""
     if latency:
         lsp = (
-            f"\nLSP `textDocument/formatting` on a {latency.get('lines', 0):.0f}-line file, {LSP_REQUESTS} requests: "
-            f"median {latency['median_ms']:.1f} ms, p95 {latency['p95_ms']:.1f} ms.\n"
+            f"\nLSP `textDocument/formatting` on a {latency.get('lines', 0):.0f}-line file, {LSP_REQUESTS} requests each: "
+            f"styled file with one out-of-order import added: median {latency['median_ms']:.1f} ms, "
+            f"p95 {latency['p95_ms']:.1f} ms; the file as released (every codemod has work): median "
+            f"{latency['raw_median_ms']:.1f} ms, p95 {latency['raw_p95_ms']:.1f} ms.\n"
         )
     return (
         f"Machine: {machine()}\n\nTools: {_versions()}\n\n"

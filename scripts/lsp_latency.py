@@ -1,8 +1,9 @@
 """Formatting latency of the real `stylefix lsp` over stdio: usage `lsp_latency.py FILE [REQUESTS]`.
 
 Opens FILE (cut or repeated to about 1,000 lines), then REQUESTS times: changes the buffer (so no cached result
-can answer) and times `textDocument/formatting` from request to response. Prints JSON with the median and p95
-in milliseconds. Used by `make bench`.
+can answer) and times `textDocument/formatting` from request to response. Two buffers: the file as it is (every
+codemod has work), and the file already fixed by stylefix with one out-of-order import added per request (the
+format-on-save case in a project that uses stylefix). Prints JSON with medians and p95s in milliseconds.
 """
 import itertools
 import json
@@ -11,7 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Tuple
 
 TARGET_LINES = 1000
 DEFAULT_REQUESTS = 50
@@ -63,43 +64,80 @@ class Client:
 
 
 def sample_text(path: Path) -> str:
+    """About TARGET_LINES lines of the file, cut where a top-level statement starts so that it still parses."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if abs(len(lines) - TARGET_LINES) <= TARGET_LINES // 10:
+        return "".join(lines)
     while len(lines) < TARGET_LINES:
         lines = lines + lines
-    text = "".join(lines[:TARGET_LINES])
+    cut = TARGET_LINES
+    while cut < len(lines) and (lines[cut][:1].isspace() or lines[cut].startswith(("#", ")", "]", "}", "@"))):
+        cut += 1
+    while cut > 0 and lines[cut - 1].startswith("@"):
+        cut -= 1
+    text = "".join(lines[:cut])
     return text if text.endswith("\n") else text + "\n"
+
+
+def _percentiles(timings: List[float]) -> Tuple[float, float]:
+    ordered = sorted(timings)
+    return statistics.median(ordered), ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def _formatting_times(client: Client, uri: str, texts: List[str]) -> List[float]:
+    client.notify("textDocument/didOpen", {
+        "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": texts[0]},
+    })
+    options = {"tabSize": 4, "insertSpaces": True}
+    client.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": options})
+    timings = []
+    for version, text in enumerate(texts[1:], start=2):
+        client.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}],
+        })
+        started = time.perf_counter()
+        client.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": options})
+        timings.append((time.perf_counter() - started) * 1000)
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    return timings
+
+
+def _styled(text: str, path: Path) -> str:
+    executable = Path(sys.executable).parent / "stylefix"
+    completed = subprocess.run(
+        [str(executable), "fix", "-", "--stdin-filename", str(path)], input=text.encode(), capture_output=True
+    )
+    return completed.stdout.decode() if completed.returncode == 0 else text
 
 
 def main(path: Path, requests: int) -> Dict[str, float]:
     text = sample_text(path)
     target = Path.cwd() / "latency_sample.py"
     target.write_text(text, encoding="utf-8")
-    uri = target.as_uri()
+    styled = _styled(text, target)
+    raw_texts = [text] + [text + f"# edit {version}\n" for version in range(requests)]
+    # One new import in the wrong place: sort-imports has one change to make, the rest is already styled.
+    edited = [styled] + [f"import zz_module_{version}\n" + styled for version in range(requests)]
     client = Client()
     try:
         client.request("initialize", {"processId": None, "rootUri": Path.cwd().as_uri(), "capabilities": {}})
         client.notify("initialized", {})
-        client.notify("textDocument/didOpen", {
-            "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text},
-        })
-        client.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": True}})
-        timings = []
-        for version in range(2, requests + 2):
-            changed = text + f"# edit {version}\n"
-            client.notify("textDocument/didChange", {
-                "textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": changed}],
-            })
-            started = time.perf_counter()
-            client.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": True}})
-            timings.append((time.perf_counter() - started) * 1000)
+        raw = _formatting_times(client, target.as_uri(), raw_texts)
+        edit = _formatting_times(client, target.as_uri(), edited)
         client.close()
     finally:
         if client.process.poll() is None:
             client.process.kill()
         target.unlink()
-    ordered = sorted(timings)
-    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
-    return {"lines": float(TARGET_LINES), "median_ms": statistics.median(ordered), "p95_ms": p95}
+    raw_median, raw_p95 = _percentiles(raw)
+    median, p95 = _percentiles(edit)
+    return {
+        "lines": float(TARGET_LINES),
+        "median_ms": median,
+        "p95_ms": p95,
+        "raw_median_ms": raw_median,
+        "raw_p95_ms": raw_p95,
+    }
 
 
 if __name__ == "__main__":
