@@ -38,13 +38,13 @@ clean:
 	rm -rf .venv .uv-bootstrap .pytest_cache .hypothesis .stylefix_cache
 
 compare-isort: setup
-	$(RUN) python scripts/compare_isort.py
+	$(RUN) python -m scripts.compare_isort
 
 corpus-check: setup
-	$(RUN) python scripts/corpus_check.py
+	$(RUN) python -m scripts.corpus_check
 
 bench: setup
-	$(RUN) python scripts/bench.py
+	$(RUN) python -m scripts.bench
 
 fuzz: setup
 	STYLEFIX_FUZZ_EXAMPLES=5000 $(RUN) pytest -q -p no:cacheprovider tests/test_fuzz.py

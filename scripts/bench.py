@@ -18,7 +18,7 @@ import tempfile
 import time
 from typing import Callable, Dict, List, Optional, Sequence
 
-from corpus import CORPUS_DIR, PROJECT_ROOT, count_lines, fetch, python_files
+from scripts.corpus import CORPUS_DIR, PROJECT_ROOT, count_lines, fetch, python_files
 
 BIN = Path(sys.executable).parent
 RUNS = 3

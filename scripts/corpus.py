@@ -91,21 +91,22 @@ def _extract(archive: Path, directory: Path) -> None:
     shutil.rmtree(temporary, ignore_errors=True)
 
 
+def fetch_release(name: str, version: str, corpus_dir: Path = CORPUS_DIR) -> Path:
+    """The source release unpacked under corpus_dir/<name>-<version>/ (downloaded once, then reused)."""
+    directory = corpus_dir / f"{name}-{version}"
+    if not directory.is_dir():
+        corpus_dir.mkdir(parents=True, exist_ok=True)
+        entry = _sdist(name, version)
+        archive = corpus_dir / entry["filename"]
+        if not archive.exists():
+            print(f"downloading {entry['filename']} ...", flush=True)
+            _download(entry, archive)
+        _extract(archive, directory)
+    return directory
+
+
 def fetch(pins: Sequence[Tuple[str, str]] = BENCH_PINS, corpus_dir: Path = CORPUS_DIR) -> List[Release]:
-    """Each pinned release unpacked under corpus_dir/<name>-<version>/ (downloaded once, then reused)."""
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    releases = []
-    for name, version in pins:
-        directory = corpus_dir / f"{name}-{version}"
-        if not directory.is_dir():
-            entry = _sdist(name, version)
-            archive = corpus_dir / entry["filename"]
-            if not archive.exists():
-                print(f"downloading {entry['filename']} ...", flush=True)
-                _download(entry, archive)
-            _extract(archive, directory)
-        releases.append(Release(name, version, directory))
-    return releases
+    return [Release(name, version, fetch_release(name, version, corpus_dir)) for name, version in pins]
 
 
 def python_files(directory: Path) -> Iterator[Path]:
