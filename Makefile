@@ -47,4 +47,4 @@ bench: setup
 	$(RUN) python -m scripts.bench
 
 fuzz: setup
-	STYLEFIX_FUZZ_EXAMPLES=5000 $(RUN) pytest -q -p no:cacheprovider tests/test_fuzz.py
+	STYLEFIX_FUZZ_EXAMPLES=2000 $(RUN) pytest -q -p no:cacheprovider tests/test_fuzz.py
