@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 import re
 import typing
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 import warnings
 
 from stylefix.config import Config
@@ -150,69 +150,27 @@ def canonical_annotation(node: Optional[ast.AST], aliases: Optional[Dict[str, st
     return node
 
 
+STATEMENT_LIST_FIELDS: Tuple[str, ...] = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(node: ast.AST) -> Iterator[ast.AST]:
+    """Every statement under `node`, at any depth, without visiting expressions (imports are statements)."""
+    for field in STATEMENT_LIST_FIELDS:
+        for child in getattr(node, field, None) or ():
+            if isinstance(child, ast.stmt):
+                yield child
+            yield from statements(child)
+
+
 def import_aliases(tree: ast.Module) -> Dict[str, str]:
     """Names bound by `from m import X as Y` where X is a typing alias or what one aliases: Y -> X's key."""
     aliases: Dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in statements(tree):
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 if alias.asname and alias.name in CANONICAL_NAMES:
                     aliases[alias.asname] = CANONICAL_NAMES[alias.name]
     return aliases
-
-
-class _AnnotationNormaliser(ast.NodeTransformer):
-    """Rewrites every typing context (the places typing-generics may change) into canonical form."""
-
-    def __init__(self, aliases: Dict[str, str]) -> None:
-        self.aliases = aliases
-
-    def _canonical(self, node: Optional[ast.AST]) -> Optional[ast.AST]:
-        return canonical_annotation(node, self.aliases)
-
-    def visit_arg(self, node: ast.arg) -> ast.arg:
-        node.annotation = self._canonical(node.annotation)
-        return node
-
-    def _function(self, node: Any) -> Any:
-        self.generic_visit(node)
-        node.returns = self._canonical(node.returns)
-        return node
-
-    visit_FunctionDef = _function
-    visit_AsyncFunctionDef = _function
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AnnAssign:
-        self.generic_visit(node)
-        if _last_name(node.annotation) == "TypeAlias" and node.value is not None:
-            node.value = self._canonical(node.value)
-        node.annotation = self._canonical(node.annotation)
-        return node
-
-    def visit_TypeAlias(self, node: Any) -> Any:  # `type X = ...`, Python 3.12+
-        self.generic_visit(node)
-        node.value = self._canonical(node.value)
-        return node
-
-    def visit_TypeVar(self, node: Any) -> Any:  # a PEP 695 type parameter, Python 3.12+
-        node.bound = self._canonical(node.bound)
-        if getattr(node, "default_value", None) is not None:
-            node.default_value = self._canonical(node.default_value)
-        return node
-
-    def visit_Call(self, node: ast.Call) -> ast.Call:
-        self.generic_visit(node)
-        name = _last_name(node.func)
-        if name == "cast" and node.args:
-            node.args[0] = self._canonical(node.args[0])
-        elif name == "NewType" and len(node.args) > 1:
-            node.args[1] = self._canonical(node.args[1])
-        elif name == "TypeVar":
-            node.args[1:] = [self._canonical(arg) for arg in node.args[1:]]
-            for keyword in node.keywords:
-                if keyword.arg == "bound":
-                    keyword.value = self._canonical(keyword.value)
-        return node
 
 
 # --- imports -----------------------------------------------------------------------------------------------
@@ -277,27 +235,88 @@ def _describe(binding: Binding) -> str:
 # --- renames and asserts -----------------------------------------------------------------------------------
 
 
-class _Renamer(ast.NodeTransformer):
-    """Maps references to renamed tests back to their old names. Definitions are compared pair by pair instead
-    (compare_nodes), since one old name may become different new names in different classes."""
-
-    def __init__(self, names: Dict[str, str]) -> None:
-        self.names = names
-
-    def visit_Name(self, node: ast.Name) -> ast.Name:
-        node.id = self.names.get(node.id, node.id)
-        return node
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
-        node.attr = self.names.get(node.attr, node.attr)
-        return self.generic_visit(node)
-
-
 def _unordered(first: ast.AST, second: ast.AST) -> List[ast.AST]:
     return sorted([first, second], key=ast.dump)
 
 
-class _EqualityNormaliser(ast.NodeTransformer):
+class _Normaliser(ast.NodeTransformer):
+    """One pass that writes every allowed change in one canonical form.
+
+    Typing contexts get canonical annotations; equality operands of asserts and unittest calls are put in a fixed
+    order; references to renamed tests (and, with `definitions`, the renamed defs) get their old names back; with
+    `collapse`, each run of imports becomes one marker holding its bindings (those of typing/collections modules,
+    which may come and go, left out), so two normalised trees can be compared in one `ast.dump`.
+    """
+
+    def __init__(
+        self,
+        aliases: Dict[str, str],
+        references: Dict[str, str],
+        definitions: Optional[Dict[str, str]] = None,
+        collapse: bool = False,
+    ) -> None:
+        self.aliases = aliases
+        self.references = references
+        self.definitions = definitions or {}
+        self.collapse = collapse
+        self.bindings: Counter = Counter()  # every import binding seen, wherever it is
+
+    def _canonical(self, node: Optional[ast.AST]) -> Optional[ast.AST]:
+        return canonical_annotation(node, self.aliases)
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        if self.collapse:
+            for field, value in ast.iter_fields(node):
+                if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                    setattr(node, field, _collapsed(value))
+        return node
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        node.id = self.references.get(node.id, node.id)
+        return node
+
+    def visit_Import(self, node: ast.Import) -> ast.Import:
+        self.bindings.update(_bindings(node))
+        return node
+
+    visit_ImportFrom = visit_Import
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        node.attr = self.references.get(node.attr, node.attr)
+        return self.generic_visit(node)
+
+    def visit_arg(self, node: ast.arg) -> ast.arg:
+        node.annotation = self._canonical(node.annotation)
+        return node
+
+    def _function(self, node: Any) -> Any:
+        node.name = self.definitions.get(node.name, node.name)
+        self.generic_visit(node)
+        node.returns = self._canonical(node.returns)
+        return node
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AnnAssign:
+        self.generic_visit(node)
+        if _last_name(node.annotation) == "TypeAlias" and node.value is not None:
+            node.value = self._canonical(node.value)
+        node.annotation = self._canonical(node.annotation)
+        return node
+
+    def visit_TypeAlias(self, node: Any) -> Any:  # `type X = ...`, Python 3.12+
+        self.generic_visit(node)
+        node.value = self._canonical(node.value)
+        return node
+
+    def visit_TypeVar(self, node: Any) -> Any:  # a PEP 695 type parameter, Python 3.12+
+        node.bound = self._canonical(node.bound)
+        if getattr(node, "default_value", None) is not None:
+            node.default_value = self._canonical(node.default_value)
+        return node
+
     def visit_Assert(self, node: ast.Assert) -> ast.Assert:
         self.generic_visit(node)
         test = node.test
@@ -307,37 +326,67 @@ class _EqualityNormaliser(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.Call:
         self.generic_visit(node)
-        if _last_name(node.func) not in UNITTEST_EQUALITY_METHODS:
-            return node
-        keywords = {keyword.arg: keyword for keyword in node.keywords}
-        names = next((pair for pair in UNITTEST_OPERAND_KEYWORDS if set(pair) & set(keywords)), ("first", "second"))
-        slots: List[Tuple[str, Any]] = []  # ("arg", index) or ("kw", keyword) for the two compared values
-        for index in range(min(2, len(node.args))):
-            slots.append(("arg", index))
-        for name in names[len(slots) :]:
-            if name in keywords:
-                slots.append(("kw", keywords[name]))
-        if len(slots) != 2:
-            return node
-        values = [node.args[ref] if kind == "arg" else ref.value for kind, ref in slots]
-        for (kind, ref), value in zip(slots, _unordered(*values)):
-            if kind == "arg":
-                node.args[ref] = value
-            else:
-                ref.value = value
+        name = _last_name(node.func)
+        if name == "cast" and node.args:
+            node.args[0] = self._canonical(node.args[0])
+        elif name == "NewType" and len(node.args) > 1:
+            node.args[1] = self._canonical(node.args[1])
+        elif name == "TypeVar":
+            node.args[1:] = [self._canonical(arg) for arg in node.args[1:]]
+            for keyword in node.keywords:
+                if keyword.arg == "bound":
+                    keyword.value = self._canonical(keyword.value)
+        elif name in UNITTEST_EQUALITY_METHODS:
+            _order_unittest_operands(node)
         return node
+
+
+def _order_unittest_operands(node: ast.Call) -> None:
+    keywords = {keyword.arg: keyword for keyword in node.keywords}
+    names = next((pair for pair in UNITTEST_OPERAND_KEYWORDS if set(pair) & set(keywords)), ("first", "second"))
+    slots: List[Tuple[str, Any]] = []  # ("arg", index) or ("kw", keyword) for the two compared values
+    for index in range(min(2, len(node.args))):
+        slots.append(("arg", index))
+    for name in names[len(slots) :]:
+        if name in keywords:
+            slots.append(("kw", keywords[name]))
+    if len(slots) != 2:
+        return
+    values = [node.args[ref] if kind == "arg" else ref.value for kind, ref in slots]
+    for (kind, ref), value in zip(slots, _unordered(*values)):
+        if kind == "arg":
+            node.args[ref] = value
+        else:
+            ref.value = value
+
+
+def _collapsed(body: List[ast.stmt]) -> List[ast.stmt]:
+    """The body with each run of imports replaced by one marker of its (non-flexible) bindings."""
+    result: List[ast.stmt] = []
+    for item in _import_runs(body):
+        if isinstance(item, Counter):
+            kept = sorted(repr(binding) for binding in _without(item, FLEXIBLE_IMPORT_MODULES))
+            if kept:
+                result.append(ast.Expr(value=ast.Constant(value="imports: " + "; ".join(kept))))
+        else:
+            result.append(item)
+    return result
 
 
 # --- comparison --------------------------------------------------------------------------------------------
 
 
-def _normalise(tree: ast.Module, renames: Dict[str, str]) -> ast.Module:
+def _normalise(
+    tree: ast.Module, renames: Dict[str, str], definitions: Optional[Dict[str, str]] = None, collapse: bool = False
+) -> ast.Module:
     """Normalised in place: callers hand in a tree parsed for this comparison alone."""
-    if renames:
-        tree = _Renamer(renames).visit(tree)
-    tree = _AnnotationNormaliser(import_aliases(tree)).visit(tree)
-    tree = _EqualityNormaliser().visit(tree)
-    return tree
+    return _normaliser(tree, renames, definitions, collapse).visit(tree)
+
+
+def _normaliser(
+    tree: ast.Module, renames: Dict[str, str], definitions: Optional[Dict[str, str]] = None, collapse: bool = False
+) -> _Normaliser:
+    return _Normaliser(import_aliases(tree), renames, definitions, collapse)
 
 
 def _bodies(node: ast.AST) -> List[Tuple[str, List[ast.stmt]]]:
@@ -461,17 +510,28 @@ def equivalence_problem(
 ) -> Optional[str]:
     """What differs beyond the allowed changes, or None. Input that CPython cannot parse is not compared.
 
-    `before` is the input's tree when the caller already parsed it (it is normalised in place)."""
+    `before` is the input's tree when the caller already parsed it (it is normalised in place). Equal trees are
+    recognised in one comparison of normalised dumps; only a difference pays for the statement-by-statement
+    walk that says where it is (and settles the cases the quick form cannot, such as a new name of a renamed
+    test that was already taken elsewhere).
+    """
     before = before or _parse(source)
     if before is None:
         return None
     after = _parse(output)
     if after is None:
         return "output does not parse"
+    renames = renames_from(changes)
     try:
-        return compare_nodes(
-            _normalise(before, {}), _normalise(after, renames_from(changes)), rename_pairs(changes)
-        )
+        old_normaliser = _normaliser(before, {}, collapse=True)
+        new_normaliser = _normaliser(after, renames, definitions=renames, collapse=True)
+        old, new = old_normaliser.visit(before), new_normaliser.visit(after)
+        problem = _compare_runs(old_normaliser.bindings, new_normaliser.bindings)
+        if problem:
+            return problem
+        if ast.dump(old) == ast.dump(new):
+            return None
+        return compare_nodes(_normalise(_parse(source), {}), _normalise(_parse(output), renames), rename_pairs(changes))
     except RecursionError:
         return None
 
