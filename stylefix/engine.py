@@ -106,6 +106,8 @@ def run_codemods(
     """Parse once and run the given codemods, in order, on the same tree."""
     from libcst.codemod import CodemodContext, SkipFile
 
+    from stylefix.codemod import SOURCE_KEY
+
     _check_bytes(source)
     directives = parse_directives(source, registry.NAMES)
     eligible, file = eligible_codemods(path, config, directives, classes)
@@ -127,7 +129,8 @@ def run_codemods(
                 current = tree.bytes
             if not codemod_class.precheck(current, file):
                 continue
-        context = CodemodContext(filename=str(path))
+        scratch = {} if current is None else {SOURCE_KEY: current}
+        context = CodemodContext(filename=str(path), scratch=scratch)
         command = codemod_class(context, file)
         try:
             new_tree = command.transform_module(tree)
