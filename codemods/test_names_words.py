@@ -12,7 +12,7 @@ OUTCOME_VERBS: FrozenSet[str] = frozenset(
     {
         "accepts", "adds", "allows", "appends", "applies", "are", "becomes", "behaves", "breaks", "builds", "calls",
         "can", "cannot", "clears", "closes", "contains", "converts", "creates", "defines", "deletes", "denies",
-        "detects", "does", "doesnt", "emits", "equals", "excludes", "executes", "exits", "expands", "fails",
+        "detects", "does", "doesnot", "doesnt", "emits", "equals", "excludes", "executes", "exits", "expands", "fails",
         "falls", "finds", "gives", "handles", "has", "have", "ignores", "includes", "is", "isnt", "keeps", "logs",
         "maintains", "matches", "needs", "opens", "outputs", "overrides", "overwrites", "passes", "preserves",
         "prevents", "prints", "produces", "raises", "refers", "reflects", "registers", "rejects", "removes", "renders",

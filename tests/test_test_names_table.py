@@ -681,6 +681,11 @@ REAL_SUITE_CASES: List[NameCase] = [
         "test_WHEN_count_get_schema_calls_called_THEN_as_expected",
     ),
     NameCase(
+        "test_curry_doesnot_transmogrify",
+        "    assert f is not curry(f).func\n",
+        "test_WHEN_curry_called_THEN_doesnot_transmogrify",
+    ),
+    NameCase(
         "test_eq_mixed_types",
         "    assert eq(1, 1.0)\n",
         "test_WHEN_eq_called_AND_mixed_types_THEN_as_expected",
