@@ -4,6 +4,7 @@ The new name is built from three sources, in this order of trust: the words of t
 body calls (the "function under test"), and the docstring. Everything is deterministic: the same file always
 gives the same names, and a renamed file is left alone by a second run.
 """
+import ast
 import bisect
 import builtins
 from collections import Counter
@@ -14,15 +15,40 @@ import logging
 import os
 import re
 import sys
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, cast
+import warnings
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.metadata import Scope, ScopeProvider
 
+from codemods.test_names_words import (
+    BASE_OUTCOME_VERBS,
+    CLASS_NAME_NOISE,
+    CLAUSE_MARKERS,
+    CONDITION_MARKERS,
+    CONJUNCTIONS,
+    DOC,
+    DOCSTRING_PREFIXES,
+    DROPPED_MARKERS,
+    EXAMPLES,
+    FILLER_WORDS,
+    FIXTURE_DECORATORS,
+    HELPER_ROOTS,
+    MARKER_PHRASES,
+    MOCK_NAMES,
+    MODALS,
+    NEGATIONS,
+    NON_CONTENT_WORDS,
+    NOT_A_TEST_DECORATORS,
+    NOUN_LIKE_VERBS,
+    OUTCOME_VERBS,
+    RESULT_WORDS,
+    VAGUE_WORDS,
+    WEAK_OUTCOME_VERBS,
+)
 from stylefix.codemod import FileContext, StylefixCodemod
 from stylefix.config import is_test_class, is_test_function
-from stylefix.registry import Example
 
 logger = logging.getLogger(__name__)
 
@@ -35,71 +61,16 @@ CALLED = "called"
 AS_EXPECTED: Tuple[str, ...] = ("as", "expected")
 RAISES = "raises"
 
-# Words that start the outcome (THEN part). Third-person verbs as they appear in real test names; extend this
-# table from real names, never elsewhere.
-OUTCOME_VERBS: FrozenSet[str] = frozenset(
-    {
-        "accepts", "adds", "allows", "appends", "applies", "are", "becomes", "behaves", "breaks", "builds", "calls",
-        "can", "cannot", "clears", "closes", "contains", "converts", "creates", "defines", "deletes", "denies",
-        "detects", "does", "doesnt", "emits", "equals", "errors", "excludes", "executes", "exits",
-        "expands", "fails", "falls", "finds", "gives", "handles", "has", "have", "ignores", "includes", "is",
-        "isnt", "keeps", "logs", "maintains", "matches", "opens", "outputs", "overrides", "overwrites", "passes",
-        "preserves", "prevents", "prints", "produces", "raises", "reflects", "refers", "registers", "rejects",
-        "removes", "renders", "replaces", "resolves", "respects", "restores", "retains", "retries", "returns",
-        "saves", "sends", "sets", "shows", "skips", "starts", "stops", "stores", "succeeds", "supports",
-        "survives", "swallows", "throws", "triggers", "updates", "uses", "validates", "warns", "was", "were", "works",
-        "writes", "yields",
-    }
-)
-# Inside a condition these describe the condition ("when_file_is_missing"), so only a strong verb ends it; as
-# the first word they name a function (`test_is_valid`, `test_has_key`).
-WEAK_OUTCOME_VERBS: FrozenSet[str] = frozenset({"are", "can", "does", "has", "have", "is", "was", "were"})
-# Base forms that only occur as outcomes in test names; conjugated to the third person in the new name.
-BASE_OUTCOME_VERBS: FrozenSet[str] = frozenset({"raise", "return", "throw"})
-# "should_return_none" -> "returns_none"
-MODALS: FrozenSet[str] = frozenset({"should", "must", "shall", "will"})
-CONDITION_MARKERS: FrozenSet[str] = frozenset(
-    {
-        "after", "before", "during", "for", "given", "if", "on", "under", "unless", "upon", "using", "via", "when",
-        "whenever", "while", "with", "without",
-    }
-)
-# Markers that carry no meaning once the condition sits behind `_AND_`; the others stay ("AND_without_header").
-DROPPED_MARKERS: FrozenSet[str] = frozenset({"given", "if", "when", "whenever"})
-# Markers that open a clause with its own verb ("when_file_is_missing"); the others take a noun phrase, so a weak
-# verb after them is the outcome ("during_shutdown_is_skipped").
-CLAUSE_MARKERS: FrozenSet[str] = frozenset({"given", "if", "unless", "when", "whenever", "while"})
-# Kept in front of a base-form outcome verb: "dont_raise" stays "dont_raise", never "raises".
-NEGATIONS: FrozenSet[str] = frozenset({"cannot", "dont", "never", "not"})
-FILLER_WORDS: FrozenSet[str] = frozenset({"a", "an", "it", "that", "the"})
-# An action made only of these names no function, so the function the body calls is the better action.
-VAGUE_WORDS: FrozenSet[str] = frozenset(
-    {
-        "all", "bad", "basic", "basics", "case", "cases", "correct", "default", "defaults", "edge", "empty",
-        "error", "errors", "example", "examples", "fail", "failure", "good", "happy", "invalid", "main",
-        "missing", "none", "ok", "path", "regression", "sad", "sanity", "simple", "smoke", "success", "valid",
-        "works",
-    }
-)
-# Words of the old name that never distinguish two tests (used when two new names collide).
-NON_CONTENT_WORDS: FrozenSet[str] = DROPPED_MARKERS | FILLER_WORDS | MODALS | {"and"}
 
 # Calls that are never the function under test.
 BUILTIN_NAMES: FrozenSet[str] = frozenset(dir(builtins))
 STDLIB_MODULES: FrozenSet[str] = frozenset(sys.stdlib_module_names)
-HELPER_ROOTS: FrozenSet[str] = frozenset(
-    {
-        "cache", "capfd", "capfdbinary", "caplog", "capsys", "capsysbinary", "cls", "doctest_namespace", "fake",
-        "faker", "freezegun", "hypothesis", "mocker", "monkeypatch", "pytest", "pytester", "record_property",
-        "recwarn", "request", "responses", "respx", "testdir", "tmp_path", "tmp_path_factory", "tmpdir",
-        "tmpdir_factory",
-    }
-)
-# Any part containing "mock" is a mock too (mock_client.deploy, MagicMock, unittest.mock.call).
-MOCK_NAMES: FrozenSet[str] = frozenset({"patch", "patcher", "patchers"})
 # A one-word overlap is too weak to say the old name meant this function (`get` for `get_format_args`), unless
 # it is the last word of the function's name (`total` for `compute_total`).
 MIN_SHARED_WORDS = 2
+# Names of one or two characters (`attr.s`, `attr.ib`, `f`) are shorthands or stand-ins: the function under test
+# only when the old name has them as a word.
+MIN_CALL_NAME_LENGTH = 3
 # Fields of LibCST nodes that hold only punctuation and whitespace, never a call (besides whitespace_*).
 SYNTAX_FIELDS: FrozenSet[str] = frozenset(
     {
@@ -108,20 +79,14 @@ SYNTAX_FIELDS: FrozenSet[str] = frozenset(
         "semicolon", "star", "trailing_whitespace",
     }
 )
+# Nested scopes: what they call runs later, if at all.
+NOT_SEARCHED_NODES: FrozenSet[type] = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 # A comment that opens the "act" section of a test: "# Run our test", "# Act", "# When".
 ACT_COMMENT_RE = re.compile(r"^#\s*(?:Run|RUN|Act|ACT|When|WHEN)\b")
 # The docstring is used only when its first sentence is short enough to read as a name.
 DOCSTRING_MAX_WORDS = 12
-DOCSTRING_PREFIXES: FrozenSet[str] = frozenset(
-    {"assert", "asserts", "check", "checks", "ensure", "ensures", "test", "tests", "verify", "verifies"}
-)
 DEF_KEYWORD = "def "
-FIXTURE_DECORATORS: FrozenSet[str] = frozenset({"fixture", "yield_fixture"})
-NOT_A_TEST_DECORATORS: FrozenSet[str] = frozenset(
-    {"cached_property", "deleter", "getter", "overload", "property", "setter"}
-)
 UNITTEST_BASE_SUFFIX = "TestCase"
-CLASS_NAME_NOISE: FrozenSet[str] = frozenset({"case", "cases", "test", "tests"})
 PYTEST, UNITTEST, UNKNOWN = "pytest", "unittest", "unknown"
 PYTEST_CONFIG_FILES: Tuple[str, ...] = ("pyproject.toml", "pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg")
 CONFTEST = "conftest.py"
@@ -131,6 +96,20 @@ KEYWORD_OPERATORS: FrozenSet[str] = frozenset({"and", "or", "not"})
 TEST_DEF_RE = re.compile(rb"\bdef[\s\\]+(test\w*)")
 CAMEL_WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+")
 WORD_RE = re.compile(r"[A-Za-z0-9]+")
+# `ast` nodes and fields whose strings are never variables: string constants, attribute and keyword names,
+# the module of `from x import y`, type comments.
+NO_VARIABLE_NODES: FrozenSet[str] = frozenset({"Constant", "TypeIgnore"})
+TYPE_COMMENT_NODES: Tuple[str, ...] = (
+    "AsyncFor", "AsyncFunctionDef", "AsyncWith", "Assign", "For", "FunctionDef", "With", "arg"
+)
+NO_VARIABLE_FIELDS: FrozenSet[Tuple[str, str]] = frozenset(
+    {("FunctionDef", "name"), ("AsyncFunctionDef", "name")}  # counted as defs, per scope
+    | {("Attribute", "attr"), ("keyword", "arg"), ("ImportFrom", "module"), ("MatchClass", "kwd_attrs")}
+    | {(kind, "type_comment") for kind in TYPE_COMMENT_NODES}
+)
+SCOPE_CLASS = "ClassDef"
+# Every run of word characters: a superset of the names bound in the file, for ASCII names.
+IDENTIFIER_RE = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -147,6 +126,8 @@ class BodyFacts:
     """What the body says about the test: the function under test, a lone `pytest.raises`, the docstring."""
 
     call: Optional[str] = None
+    # The first call inside the first assert, when `call` is an earlier one: `assert store.skus() == [...]`.
+    assert_call: Optional[str] = None
     raises: Optional[str] = None  # "" when the body is one pytest.raises block with no single exception name
     docstring: Optional[str] = None
     # The words of the test's class name without test/tests/case: `PeekableTests` -> ("peekable",)
@@ -167,8 +148,13 @@ class FoundTest:
     node: cst.FunctionDef
     kind: str  # PYTEST (also for module-level tests), UNITTEST
     class_name: Optional[str] = None
-    # Classes of this file related by inheritance share their names: (key of the family, names they bind).
-    family: Optional[Tuple[int, FrozenSet[str]]] = None
+    # The classes the def sits in, outermost first: the rewrite enters only these.
+    owners: Tuple[cst.ClassDef, ...] = ()
+
+    @property
+    def scope(self) -> Tuple[str, ...]:
+        """Where the def binds its name, as `variable_uses` spells it: `("ClassDef:TestX",)`, `()` for the module."""
+        return tuple(f"{SCOPE_CLASS}:{owner.name.value}" for owner in self.owners)
 
 
 @dataclass
@@ -267,26 +253,45 @@ def _starts_outcome(word: str, weak_allowed: bool) -> bool:
 
 
 def segment(words: Sequence[str]) -> NameParts:
-    """Cut lower-case words into action, conditions (at condition markers and `and`) and outcome (at a verb)."""
+    """Cut lower-case words into action, conditions (at condition markers and `and`) and outcome (at a verb).
+
+    A marker needs words after it: the last word of a name is never one (`test_copy_with`), and the words right
+    after a marker belong to its condition, even a second marker (`using_with_block`, `before_after_request`) or
+    a word that looks like a verb (`with_errors`, `with_matches_re`)."""
     action: List[str] = []
     conditions: List[List[str]] = []
     outcome: List[str] = []
     state = "action"
     clause = False
-    for word in words:
+    opened = False  # a marker opened the current condition and no word has followed it yet
+    for index, word in enumerate(words):
         current = action if state == "action" else conditions[-1] if state == "condition" else outcome
-        if word in CONDITION_MARKERS:
-            conditions.append([] if word in DROPPED_MARKERS else [word])
-            state, clause = "condition", word in CLAUSE_MARKERS
+        phrase = index > 0 and (words[index - 1], word) in MARKER_PHRASES  # `ends_with_sep`
+        if word in CONDITION_MARKERS and index + 1 < len(words) and not phrase:
+            if not (state == "condition" and opened):
+                conditions.append([])
+            if word not in DROPPED_MARKERS:
+                conditions[-1].append(word)
+            clause = word in CLAUSE_MARKERS or state == "condition" and opened and clause
+            state, opened = "condition", True
         elif state == "condition" and word == "and":
             conditions.append([])
-        elif state != "outcome" and _starts_outcome(word, bool(action) if state == "action" else not clause):
+            opened = False
+        elif state == "condition" and opened and not clause:
+            current.append(word)
+            opened = False
+        elif (
+            state != "outcome"
+            and not (word in NOUN_LIKE_VERBS and index + 1 == len(words))  # `schema_calls`: a plural noun
+            and _starts_outcome(word, bool(action) if state == "action" else not clause)
+        ):
             if word in BASE_OUTCOME_VERBS and current and current[-1] in NEGATIONS:
                 outcome.append(current.pop())
             outcome.append(word)
             state = "outcome"
         else:
             current.append(word)
+            opened = False
     while action and action[0] in FILLER_WORDS:
         action.pop(0)
     cleaned = tuple(tuple(w for w in words if w not in FILLER_WORDS) for words in conditions)
@@ -311,7 +316,8 @@ def docstring_parts(docstring: Optional[str]) -> Optional[NameParts]:
     """THEN and AND words from "Should return X when Y." style docstrings; None when it reads otherwise."""
     if not docstring:
         return None
-    first = re.split(r"(?<=[.!?])\s|\n", docstring.strip(), maxsplit=1)[0]
+    paragraph = " ".join(re.split(r"\n\s*\n", docstring.strip(), maxsplit=1)[0].split())
+    first = re.split(r"(?<=[.!?])\s", paragraph, maxsplit=1)[0]
     words: List[str] = []
     for token in WORD_RE.findall(first):
         words.extend(camel_words(token) if not token.islower() else [token])
@@ -326,7 +332,8 @@ def docstring_parts(docstring: Optional[str]) -> Optional[NameParts]:
     while start + 1 < len(words) and words[start + 1] in OUTCOME_VERBS - WEAK_OUTCOME_VERBS:
         start += 1  # "chained calls produces ...": the subject's noun looked like a verb
     parts = segment(words[start:])
-    return parts if parts.outcome or parts.conditions else None
+    # Without an outcome the sentence was not cut where its verb is: its conditions would be noise.
+    return parts if parts.outcome else None
 
 
 def _find_span(words: Sequence[str], wanted: Sequence[str]) -> Optional[int]:
@@ -346,13 +353,64 @@ def _shared_prefix(action: Sequence[str], call_keys: Sequence[str]) -> int:
     return 0
 
 
+def trim(words: Sequence[str]) -> Tuple[str, ...]:
+    """Without conjunctions at either end: a part never begins or ends with `and`, `or`, `then`."""
+    start, end = 0, len(words)
+    while start < end and words[start].lower() in CONJUNCTIONS:
+        start += 1
+    while end > start and words[end - 1].lower() in CONJUNCTIONS:
+        end -= 1
+    return tuple(words[start:end])
+
+
+def around_call(before: Sequence[str], after: Sequence[str], parts: NameParts, checked: bool) -> NameParts:
+    """The old name's parts once the function under test is found in its action (`before` and `after` it): the
+    call is the action; the other words are a condition. A conjunction next to the call (`add_and_find`) joins
+    another action: the words on its side become a condition of their own. When the function was found in the
+    first assert after other calls (`checked`: its result is what the test looks at), a result word leading or
+    ending the words after it makes them the outcome (`skus_sorted` -> THEN `sorted`); otherwise such a word
+    describes the input (`ceil_sorted` for `ceil(x, OPTIONS_SORTED)`) and stays a condition."""
+    outcome = parts.outcome
+    result_word = bool(after) and (after[0].lower() in RESULT_WORDS or after[-1].lower() in RESULT_WORDS)
+    if checked and not outcome and result_word:
+        outcome, after = tuple(after), ()
+    if before and before[-1].lower() in CONJUNCTIONS or after and after[0].lower() in CONJUNCTIONS:
+        leftovers: Tuple[Tuple[str, ...], ...] = (tuple(before), tuple(after))
+    else:
+        leftovers = ((*before, *after),)
+    return NameParts((CALL_MARKER,), tuple(part for part in leftovers if part) + parts.conditions, outcome)
+
+
+def call_parts(words: Sequence[str], call_words: Sequence[str], checked: bool = False) -> Optional[NameParts]:
+    """The parts when the old name's action names the function under test: its words in the action
+    (`deploy_not_bootstrapped` for `deploy`), or the action starting with two of its words or its last word
+    (`next_vni_pool_exhausted` for `get_next_vni`). None otherwise."""
+    if not call_words:
+        return None
+    call_keys = [word.lower() for word in call_words]
+    span = _find_span(words, call_keys)
+    if span is not None:
+        marked = segment([*words[:span], CALL_MARKER, *words[span + len(call_keys) :]])
+        if CALL_MARKER in marked.action:
+            index = marked.action.index(CALL_MARKER)
+            return around_call(marked.action[:index], marked.action[index + 1 :], marked, checked)
+    parts = segment(words)
+    shared = _shared_prefix(parts.action, call_keys)
+    if shared >= MIN_SHARED_WORDS or shared == 1 and parts.action[0].lower() == call_keys[-1]:
+        return around_call((), parts.action[shared:], parts, checked)
+    return None
+
+
+def _words_of(call: Optional[str]) -> Tuple[str, ...]:
+    return tuple(word for word in (call or "").split("_") if word)
+
+
 def plan_name(old: str, facts: BodyFacts) -> Optional[Naming]:
     """The parts of the new name, or None when the name is left alone (already tagged, no action found)."""
     words = name_words(old)
     if words is None or is_conforming(old):
         return None
-    call_words = tuple(word for word in (facts.call or "").split("_") if word)
-    call_keys = [word.lower() for word in call_words]
+    call_words = _words_of(facts.call)
     if any(word in TAGS for word in words) or (words and is_tag_word(words[0])):
         if not words or words[0] != WHEN or THEN in words:
             return None
@@ -361,46 +419,47 @@ def plan_name(old: str, facts: BodyFacts) -> Optional[Naming]:
         conditions = parts.conditions
         outcome: Tuple[str, ...] = ()
     else:
-        span = _find_span(words, call_keys) if call_keys else None
-        marked = segment([*words[:span], CALL_MARKER, *words[span + len(call_keys) :]]) if span is not None else None
-        if marked is not None and CALL_MARKER in marked.action:
-            # The function under test is named in the action: the action's other words are a condition.
-            leftover = tuple(word for word in marked.action if word != CALL_MARKER)
-            conditions = ((leftover,) if leftover else ()) + marked.conditions
-            outcome = marked.outcome
-            when = (*call_words, CALLED)
+        # The act before the first assert first; else a call inside that assert the name speaks of.
+        assert_words = _words_of(facts.assert_call)
+        named = [
+            (call, found)
+            for call, checked in ((call_words, False), (assert_words, True))
+            for found in [call_parts(words, call, checked)]
+            if found
+        ]
+        if named:
+            call, parts = named[0]
+            when = (*call, CALLED)
+            conditions, outcome = parts.conditions, parts.outcome
         else:
             parts = segment(words)
-            conditions = parts.conditions
-            outcome = parts.outcome
-            action = parts.action
-            shared = _shared_prefix(action, call_keys)
-            if shared < MIN_SHARED_WORDS and not (shared == 1 and action[0].lower() == call_keys[-1]):
-                shared = 0
+            conditions, outcome, action = parts.conditions, parts.outcome, parts.action
             vague = bool(action) and all(word.lower() in VAGUE_WORDS or word.isdigit() for word in action)
+            call_keys = [word.lower() for word in call_words]
             named_by_class = bool(call_keys) and _find_span(facts.class_words, call_keys) is not None
-            if call_words and (not action or shared or vague or named_by_class):
-                # The old name starts with part of the function's name (`next_vni` for `get_next_vni`), its class
-                # is named after the function (`PeekableTests`), or the name says nothing a function could be
-                # called: the function is the action, the rest a condition.
+            if call_words and (not action or vague or named_by_class):
+                # Its class is named after the function (`PeekableTests`), or the name says nothing a function
+                # could be called: the function is the action, the name's words a condition.
                 when = (*call_words, CALLED)
-                leftover = action[shared:]
-                conditions = ((leftover,) if leftover else ()) + conditions
+                conditions = ((action,) if action else ()) + conditions
             else:
                 when = action
+    when = trim(when)
     if not when:
         return None
     docstring = docstring_parts(facts.docstring)
+    outcome = trim(outcome)
     if not outcome:
         if facts.raises is not None:
             outcome = (RAISES, facts.raises) if facts.raises else (RAISES,)
         elif docstring is not None and docstring.outcome:
-            outcome = docstring.outcome
+            outcome = trim(docstring.outcome) or AS_EXPECTED
         else:
             outcome = AS_EXPECTED
+    conditions = tuple(part for part in map(trim, conditions) if part)
     if not conditions and docstring is not None:
-        conditions = docstring.conditions
-    return Naming(tuple(when), tuple(conditions), tuple(outcome))
+        conditions = tuple(part for part in map(trim, docstring.conditions) if part)
+    return Naming(when, conditions, outcome)
 
 
 def compose(naming: Naming, conditions: Optional[int] = None) -> str:
@@ -420,10 +479,10 @@ def fit_length(naming: Naming, max_length: int) -> Optional[Naming]:
     return None
 
 
-def disambiguate(naming: Naming, old_words: Sequence[str], taken: Set[str], max_length: int) -> str:
+def disambiguate(naming: Naming, old_words: Sequence[str], is_taken: Callable[[str], bool], max_length: int) -> str:
     """The composed name, or with the next word of the old name it lacks, or with `_2`, `_3`..."""
     name = compose(naming)
-    if name not in taken:
+    if not is_taken(name):
         return name
     used = {word.lower() for part in (naming.when, naming.then, *naming.conditions) for word in part}
     for word in old_words:
@@ -431,10 +490,10 @@ def disambiguate(naming: Naming, old_words: Sequence[str], taken: Set[str], max_
             continue
         used.add(word.lower())
         candidate = compose(Naming(naming.when, naming.conditions + ((word,),), naming.then))
-        if candidate not in taken and len(DEF_KEYWORD) + len(candidate) <= max_length:
+        if not is_taken(candidate) and len(DEF_KEYWORD) + len(candidate) <= max_length:
             return candidate
     number = 2
-    while f"{name}_{number}" in taken:
+    while is_taken(f"{name}_{number}"):
         number += 1
     return f"{name}_{number}"
 
@@ -461,35 +520,53 @@ def callee_parts(func: cst.BaseExpression) -> Optional[List[str]]:
             return parts[::-1] if parts else None
 
 
-def is_call_under_test(parts: Sequence[str], local_names: FrozenSet[str]) -> bool:
+@dataclass(frozen=True)
+class CallRules:
+    """What the search for the function under test skips: names of this file and of the test (helpers, values);
+    and the old name's words, the only one- or two-letter names that count (`test_eq` calling `eq`)."""
+
+    local_names: FrozenSet[str]
+    name_words: FrozenSet[str] = frozenset()
+
+
+def is_call_under_test(parts: Sequence[str], rules: CallRules) -> bool:
     """Not a mock, a constructor, a builtin, a pytest helper, a helper of this file or a stdlib function."""
     last = parts[-1]
     bare = last.lstrip("_")
     if not bare or (last.startswith("__") and last.endswith("__")) or bare[0].isupper():
+        return False
+    if len(bare) < MIN_CALL_NAME_LENGTH and bare not in rules.name_words:
         return False
     if last.lower().startswith("assert"):
         return False
     if any("mock" in part.lower() or part in MOCK_NAMES for part in parts):
         return False
     if len(parts) == 1:
-        return last not in BUILTIN_NAMES and last not in local_names
+        return last not in BUILTIN_NAMES and last not in rules.local_names
     root = parts[0]
     if root in HELPER_ROOTS or root in STDLIB_MODULES:
         return False
     return not (root == "self" and len(parts) == 2)
 
 
-def _first_call(node: cst.CSTNode, local_names: FrozenSet[str]) -> Optional[str]:
-    """The first qualifying call in pre-order (outer calls before the calls in their arguments)."""
-    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+def _first_call(node: cst.CSTNode, rules: CallRules) -> Optional[str]:
+    """The first qualifying call in pre-order (outer calls before the calls in their arguments).
+
+    Exact type checks: LibCST's node classes are ABCs, and isinstance() against them costs ten times more."""
+    kind = type(node)
+    if kind in NOT_SEARCHED_NODES:
         return None
-    if isinstance(node, cst.Call) or isinstance(node, cst.Decorator) and not isinstance(node.decorator, cst.Call):
-        # A decorator without arguments is called with the function: `@memoize` calls memoize.
-        parts = callee_parts(node.func if isinstance(node, cst.Call) else node.decorator)
-        if parts and is_call_under_test(parts, local_names):
+    callee: Optional[cst.BaseExpression] = None
+    if kind is cst.Call:
+        callee = cast(cst.Call, node).func
+    elif kind is cst.Decorator and type(cast(cst.Decorator, node).decorator) is not cst.Call:
+        callee = cast(cst.Decorator, node).decorator  # `@memoize` calls memoize with the function
+    if callee is not None:
+        parts = callee_parts(callee)
+        if parts and is_call_under_test(parts, rules):
             return parts[-1].lstrip("_")
     for child in _child_nodes(node):
-        found = _first_call(child, local_names)
+        found = _first_call(child, rules)
         if found is not None:
             return found
     return None
@@ -504,14 +581,22 @@ def _searched_fields(node_type: type) -> Tuple[str, ...]:
     )
 
 
-def _child_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+@functools.lru_cache(maxsize=None)
+def _is_node_type(kind: type) -> bool:
+    return issubclass(kind, cst.CSTNode)
+
+
+def _child_nodes(node: cst.CSTNode) -> List[cst.CSTNode]:
     """The children that can hold a call, in source order; `node.children` costs a visit per node, 15x slower."""
+    children: List[cst.CSTNode] = []
     for name in _searched_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (tuple, list)):
-            yield from (item for item in value if isinstance(item, cst.CSTNode))
+        kind = type(value)
+        if kind is tuple or kind is list:
+            children.extend(item for item in value if _is_node_type(type(item)))
+        elif _is_node_type(kind):
+            children.append(value)
+    return children
 
 
 def _header(statement: cst.BaseCompoundStatement) -> List[cst.CSTNode]:
@@ -522,15 +607,17 @@ def _header(statement: cst.BaseCompoundStatement) -> List[cst.CSTNode]:
         return [statement.test]
     if isinstance(statement, cst.For):
         return [statement.iter]
+    if isinstance(statement, cst.Match):
+        return [statement.subject]
     return []
 
 
 def _blocks(statement: cst.BaseCompoundStatement) -> Iterator[cst.BaseStatement]:
-    """The statements of a compound statement's bodies (body, elif/else, except, finally), in order."""
-    body = statement.body
+    """The statements of a compound statement's bodies (body, match cases, elif/else, except, finally), in order."""
+    body = getattr(statement, "body", None)
     if isinstance(body, cst.IndentedBlock):
         yield from body.body
-    parts: List[cst.CSTNode] = list(getattr(statement, "handlers", ()))
+    parts: List[cst.CSTNode] = [*getattr(statement, "cases", ()), *getattr(statement, "handlers", ())]
     for attribute in ("orelse", "finalbody"):
         part = getattr(statement, attribute, None)
         if part is not None:
@@ -572,31 +659,34 @@ def _is_assert(statement: cst.BaseStatement) -> bool:
     return False
 
 
-def _step_call(nodes: Sequence[cst.CSTNode], local_names: FrozenSet[str]) -> Optional[str]:
+def _step_call(nodes: Sequence[cst.CSTNode], rules: CallRules) -> Optional[str]:
     for node in nodes:
-        found = _first_call(node, local_names)
+        found = _first_call(node, rules)
         if found is not None:
             return found
     return None
 
 
-def find_call_under_test(body: Sequence[cst.BaseStatement], local_names: FrozenSet[str]) -> Optional[str]:
-    """After a `# Run`/`# Act`/`# When` comment the first call; else the last call before the first assert."""
+def find_call_under_test(
+    body: Sequence[cst.BaseStatement], rules: CallRules
+) -> Tuple[Optional[str], Optional[str]]:
+    """After a `# Run`/`# Act`/`# When` comment the first call; else the last call before the first assert (or
+    the first call in it). Second: the first call in that assert when an earlier call came first, else None."""
     steps = list(_steps(body))
     act = next((i for i, (statement, _nodes) in enumerate(steps) if _has_act_comment(statement)), None)
     if act is not None:
         for _statement, nodes in steps[act:]:
-            found = _step_call(nodes, local_names)
+            found = _step_call(nodes, rules)
             if found is not None:
-                return found
+                return found, None
     last: Optional[str] = None
     for statement, nodes in steps:
-        found = _step_call(nodes, local_names)
+        found = _step_call(nodes, rules)
         if _is_assert(statement):
-            return last if last is not None else found
+            return (last, found) if last is not None else (found, None)
         if found is not None:
             last = found
-    return last
+    return last, None
 
 
 def _is_pytest_raises(node: cst.BaseExpression) -> bool:
@@ -678,13 +768,14 @@ def class_words(class_name: Optional[str]) -> Tuple[str, ...]:
     return tuple(word for word in camel_words(class_name) if word not in CLASS_NAME_NOISE)
 
 
-def body_facts(node: cst.FunctionDef, module_names: FrozenSet[str], class_name: Optional[str] = None) -> BodyFacts:
+def body_facts(
+    node: cst.FunctionDef, module_names: FrozenSet[str], words: Sequence[str], class_name: Optional[str] = None
+) -> BodyFacts:
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    local_names = module_names | function_bindings(node)
+    rules = CallRules(module_names | function_bindings(node), frozenset(word.lower() for word in words))
+    call, assert_call = find_call_under_test(body, rules)
     docstring = node.get_docstring(clean=True)
-    return BodyFacts(
-        find_call_under_test(body, local_names), single_raises(body), docstring, class_words(class_name)
-    )
+    return BodyFacts(call, assert_call, single_raises(body), docstring, class_words(class_name))
 
 
 # --- which functions ---------------------------------------------------------------------------------------------
@@ -791,41 +882,38 @@ def overridden_names(classes: Sequence[ClassInfo]) -> Dict[int, Set[str]]:
     return result
 
 
-def families(classes: Sequence[ClassInfo]) -> Dict[int, Tuple[int, FrozenSet[str]]]:
-    """Per class (by id of its node): its family of classes related by inheritance in this file, as the key of
-    the family and every name the family binds. A test renamed to a name a relative binds would override it."""
-    by_name = {info.node.name.value: info for info in classes}
-    parent: Dict[int, int] = {id(info.node): id(info.node) for info in classes}
-
-    def root(key: int) -> int:
-        while parent[key] != key:
-            key = parent[key]
-        return key
-
-    for info in classes:
-        for base_name in info.local_bases:
-            base = by_name.get(base_name)
-            if base is not None:
-                parent[root(id(info.node))] = root(id(base.node))
-    bound: Dict[int, Set[str]] = {}
-    for info in classes:
-        bound.setdefault(root(id(info.node)), set()).update(info.bound)
-    return {id(info.node): (root(id(info.node)), frozenset(bound[root(id(info.node))])) for info in classes}
-
-
 # --- references outside the file ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ConfigText:
+    """A pytest configuration or conftest.py file as lines, with the lines that hold a `-k` option."""
+
+    display: str
+    lines: Tuple[str, ...]
+    keyword_lines: Tuple[int, ...]  # 1-based
+
+    def mentions(self, names: Iterable[str]) -> Dict[str, List[int]]:
+        """name -> the lines where it occurs as a whole word; one pass over the file for all names."""
+        found: Dict[str, List[int]] = {}
+        counts = mention_counts("\n".join(self.lines), names)
+        for name, line in sorted(counts, key=lambda item: item[1]):
+            found.setdefault(name, []).append(line)
+        return found
+
+
 @functools.lru_cache(maxsize=256)
-def _read_lines(path: str, mtime_ns: int, size: int) -> Tuple[str, ...]:
+def _read_config(path: str, display: str, mtime_ns: int, size: int) -> ConfigText:
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return tuple(handle.read().splitlines())
+            lines = tuple(handle.read().splitlines())
     except OSError:
-        return ()
+        lines = ()
+    keyword_lines = tuple(number for number, line in enumerate(lines, start=1) if KEYWORD_OPTION_RE.search(line))
+    return ConfigText(display, lines, keyword_lines)
 
 
-def external_files(file: FileContext) -> List[Tuple[str, Tuple[str, ...]]]:
+def external_files(file: FileContext) -> List[ConfigText]:
     """The pytest configuration files at the project root and the conftest.py files above the test file."""
     root = file.root.resolve()
     candidates = [root / name for name in PYTEST_CONFIG_FILES]
@@ -842,12 +930,8 @@ def external_files(file: FileContext) -> List[Tuple[str, Tuple[str, ...]]]:
         except OSError:
             continue
         display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        found.append((display, _read_lines(str(path), status.st_mtime_ns, status.st_size)))
+        found.append(_read_config(str(path), display, status.st_mtime_ns, status.st_size))
     return found
-
-
-def word_pattern(name: str) -> "re.Pattern[str]":
-    return re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])")
 
 
 def keyword_mismatches(line: str, old: str, new: str) -> List[str]:
@@ -864,183 +948,117 @@ def keyword_mismatches(line: str, old: str, new: str) -> List[str]:
 
 
 def mention_counts(code: str, names: Iterable[str]) -> Counter:
-    """(name, line) -> how often the name occurs there as a whole word; one pass over the code for all names."""
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    """(name, line) -> how often the name occurs there as a whole word; one pass over the code for all names.
+
+    Lines are counted as LibCST counts them (`\n`, `\r\n` and a lone `\r` each end one)."""
+    wanted = frozenset(names)
+    if not wanted:
+        return Counter()
+    # Every word that starts like the names (the pattern is the same for every file: `test` for test names).
+    prefix = os.path.commonprefix(sorted(wanted))
+    pattern = re.compile(rf"(?<!\w){re.escape(prefix)}\w*" if prefix else r"\w+")
+    lone_returns = "\r" in code
     counts: Counter = Counter()
     line, offset = 1, 0
-    for match in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", code):
-        line += code.count("\n", offset, match.start())
-        offset = match.start()
-        counts[(match.group(0), line)] += 1
+    for match in pattern.finditer(code):
+        word = match.group(0)
+        if word not in wanted:
+            continue
+        start = match.start()
+        line += code.count("\n", offset, start)
+        if lone_returns:
+            line += code.count("\r", offset, start) - code.count("\r\n", offset, start)
+        offset = start
+        counts[(word, line)] += 1
     return counts
 
 
+@dataclass(frozen=True)
+class NameUses:
+    """What CPython's `ast` says about some names: how often each is used as a variable besides the function
+    defs named after it, and the lines of those defs per scope (the chain of enclosing classes and functions)."""
+
+    variables: Counter
+    defs: Dict[Tuple[str, Tuple[str, ...]], List[int]]
+
+
+def variable_uses(code: str, names: FrozenSet[str], lines: Sequence[int]) -> Optional[NameUses]:
+    """From CPython's `ast` (a tenth of a LibCST parse): every identifier among `names` that can bind or refer to
+    a variable, in any scope. Attribute and keyword names, imported-from modules and strings are not counted, nor
+    comments. Only the statements that span one of the sorted `lines` (where the names occur in the text) are
+    looked into. None when this Python cannot parse the code."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(code)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    uses = NameUses(Counter(), {})
+    try:
+        _scan(tree, (), names, lines, uses)
+    except RecursionError:  # a very deep expression: let scope analysis decide
+        return None
+    return uses
+
+
+def _spans(statement: ast.stmt, lines: Sequence[int]) -> bool:
+    first = min([statement.lineno, *(item.lineno for item in getattr(statement, "decorator_list", ()))])
+    index = bisect.bisect_left(lines, first)
+    return index < len(lines) and lines[index] <= (statement.end_lineno or statement.lineno)
+
+
+def _scan(node: ast.AST, scope: Tuple[str, ...], names: FrozenSet[str], lines: Sequence[int], uses: NameUses) -> None:
+    kind = type(node).__name__
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if node.name in names and not isinstance(node, ast.ClassDef):
+            uses.defs.setdefault((node.name, scope), []).append(node.lineno)
+        scope = (*scope, f"{kind}:{node.name}")
+    for field, value in ast.iter_fields(node):
+        if isinstance(value, ast.AST):
+            _scan(value, scope, names, lines, uses)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.stmt):
+                    if _spans(item, lines):
+                        _scan(item, scope, names, lines, uses)
+                elif isinstance(item, ast.AST):
+                    _scan(item, scope, names, lines, uses)
+                elif isinstance(item, str) and _is_variable_field(kind, field):
+                    uses.variables.update(part for part in item.split(".") if part in names)
+        elif isinstance(value, str) and _is_variable_field(kind, field):
+            uses.variables.update(part for part in value.split(".") if part in names)
+
+
+def _is_variable_field(kind: str, field: str) -> bool:
+    return kind not in NO_VARIABLE_NODES and (kind, field) not in NO_VARIABLE_FIELDS
+
+
 def external_warnings(file: FileContext, renames: Sequence[Tuple[int, str, str]]) -> List[str]:
+    """Per rename, in file and line order: mentions of the old name, and `-k` words it and the new one disagree on."""
     warnings: List[str] = []
-    files = external_files(file)
+    files = [(config, config.mentions(old for _line, old, _new in renames)) for config in external_files(file)]
     for line_number, old, new in renames:
-        pattern = word_pattern(old)
-        for display, lines in files:
-            for number, line in enumerate(lines, start=1):
-                if pattern.search(line):
-                    warnings.append(f"{line_number}: {old} is referenced in {display}:{number}; update it to {new}")
-                    continue
-                for word in keyword_mismatches(line, old, new):
+        for config, mentions in files:
+            mentioned = mentions.get(old, [])
+            for number in sorted({*mentioned, *config.keyword_lines}):
+                if number in mentioned:
                     warnings.append(
-                        f"{line_number}: -k {word!r} in {display}:{number} selects {old} and {new} differently"
+                        f"{line_number}: {old} is referenced in {config.display}:{number}; update it to {new}"
+                    )
+                    continue
+                for word in keyword_mismatches(config.lines[number - 1], old, new):
+                    warnings.append(
+                        f"{line_number}: -k {word!r} in {config.display}:{number} selects {old} and {new} differently"
                     )
     return warnings
 
 
-# --- the codemod -------------------------------------------------------------------------------------------------
-
-EXAMPLES: Tuple[Example, ...] = (
-    Example(
-        title="the function under test becomes WHEN, the rest of the name AND, the outcome verb THEN",
-        before=(
-            "def test_deploy_not_bootstrapped_executes_command(mock_shell):\n"
-            "    # Run our test\n"
-            "    client.deploy([\"MyStack\"])\n"
-            "\n"
-            "    assert expected_calls == mock_shell.call_args_list\n"
-        ),
-        after=(
-            "def test_WHEN_deploy_called_AND_not_bootstrapped_THEN_executes_command(mock_shell):\n"
-            "    # Run our test\n"
-            "    client.deploy([\"MyStack\"])\n"
-            "\n"
-            "    assert expected_calls == mock_shell.call_args_list\n"
-        ),
-        path="test_cdk_client.py",
-    ),
-    Example(
-        title="condition markers start AND parts; a lone pytest.raises block gives THEN_raises_<exception>",
-        before=(
-            "def test_parse_returns_none_when_empty():\n"
-            "    assert None == parse(\"\")\n"
-            "\n"
-            "\n"
-            "def test_next_vni_pool_exhausted():\n"
-            "    with pytest.raises(vni.VniPoolExhausted):\n"
-            "        provider.get_next_vni()\n"
-        ),
-        after=(
-            "def test_WHEN_parse_called_AND_empty_THEN_returns_none():\n"
-            "    assert None == parse(\"\")\n"
-            "\n"
-            "\n"
-            "def test_WHEN_get_next_vni_called_AND_pool_exhausted_THEN_raises_vni_pool_exhausted():\n"
-            "    with pytest.raises(vni.VniPoolExhausted):\n"
-            "        provider.get_next_vni()\n"
-        ),
-        path="test_vni.py",
-    ),
-    Example(
-        title="references in the same file are renamed too; fixtures and tagged names are left alone",
-        before=(
-            "@pytest.fixture\n"
-            "def test_data():\n"
-            "    return {\"a\": 1}\n"
-            "\n"
-            "\n"
-            "def test_perform_get_success(test_data):\n"
-            "    actual = ops.perform_get(test_data)\n"
-            "    assert {\"a\": 1} == actual\n"
-            "\n"
-            "\n"
-            "def test_CONFIRM_prompt_shown():\n"
-            "    assert ask()\n"
-            "\n"
-            "\n"
-            "FLAKY = [test_perform_get_success]\n"
-        ),
-        after=(
-            "@pytest.fixture\n"
-            "def test_data():\n"
-            "    return {\"a\": 1}\n"
-            "\n"
-            "\n"
-            "def test_WHEN_perform_get_called_AND_success_THEN_as_expected(test_data):\n"
-            "    actual = ops.perform_get(test_data)\n"
-            "    assert {\"a\": 1} == actual\n"
-            "\n"
-            "\n"
-            "def test_CONFIRM_prompt_shown():\n"
-            "    assert ask()\n"
-            "\n"
-            "\n"
-            "FLAKY = [test_WHEN_perform_get_called_AND_success_THEN_as_expected]\n"
-        ),
-        path="test_rest_ops.py",
-    ),
-    Example(
-        title="methods of unittest.TestCase classes only with unittest = true; camelCase names are split",
-        before=(
-            "class RESTClientTestCase(TestCase):\n"
-            "    def test_get_error_path(self):\n"
-            "        \"\"\"Should raise a RequestError when the server answers 500.\"\"\"\n"
-            "        self.client.get(\"/x\")\n"
-            "\n"
-            "    def testPostRetries(self):\n"
-            "        self.client.post(\"/x\")\n"
-        ),
-        after=(
-            "class RESTClientTestCase(TestCase):\n"
-            "    def test_WHEN_get_called_AND_error_path_THEN_raises_request_error(self):\n"
-            "        \"\"\"Should raise a RequestError when the server answers 500.\"\"\"\n"
-            "        self.client.get(\"/x\")\n"
-            "\n"
-            "    def test_WHEN_post_called_THEN_retries(self):\n"
-            "        self.client.post(\"/x\")\n"
-        ),
-        path="test_rest_client.py",
-        options={"unittest": True},
-    ),
-)
-
-DOC = """
-Which functions: in test files only (`test-files`, else pytest's `python_files`, else test_*.py and *_test.py),
-module-level test functions and methods of test classes (`test-classes`, else `python_classes`, else Test*) whose
-name starts with `test`. Left alone: names already `test_WHEN_..._THEN_...`; names whose first word is an
-upper-case tag (`test_CONFIRM_...`); fixtures, properties and overloads; methods of unittest.TestCase
-subclasses unless `unittest = true`; classes with a base class defined in another module (their tests may
-override inherited ones); a test bound twice in its scope or overriding a parent class's test (warned).
-
-How the name is built:
-1. The old name is split into words (camelCase too) and cut at the first condition marker (when, if, with,
-   without, for, on, after, before, during, while, using, via, ...) and the first outcome verb (returns, raises,
-   is, has, fails, works, ...; `should_X` becomes `Xs`).
-2. WHEN: the function under test plus `_called`. It is the first call after a `# Run`/`# Act`/`# When` comment,
-   else the last call before the first assert, skipping mocks, constructors, builtins, pytest and stdlib helpers
-   and this file's own functions. It is used when its words appear in the old name's action or the action
-   starts with part of it (the other words of the action become a condition), when the class is named after
-   it (`PeekableTests.test_slicing`), when the old name has no action or only vague words (happy_path, basic);
-   otherwise the old name's action words are the WHEN part, without `_called`.
-3. AND: the conditions in order (markers when/if/given dropped, with/without/for/on... kept; `and` starts a new
-   condition).
-4. THEN: the outcome words; else `raises_<exception>` when the body ends in its only `with pytest.raises(X)`;
-   else the outcome of a "Should return X when Y" docstring; else `as_expected`. The docstring also gives the
-   AND part when the name has no condition.
-5. If `def <name>` is longer than `max-length` (default 120), conditions are dropped from the end; a name that
-   still does not fit is left alone (warned).
-
-Safety: a new name never repeats a name bound in the same scope (for a class: in any class of this file it
-inherits from or that inherits from it): the next word of the old name that the new name lacks is added as a
-condition, else `_2`, `_3`. References in the same file (decorators, lists,
-`test_x.__name__`) are renamed with the function through scope analysis; other mentions in the file (strings,
-comments, attributes) and mentions in pytest.ini, pyproject.toml, tox.ini, setup.cfg and conftest.py files
-(node ids, `--deselect`, `-k`) are warned about, not changed. Each change is reported as `old -> new` on the
-line of the `def`.
-
-Options ([tool.stylefix.test-names]): unittest = false (rename methods of unittest.TestCase subclasses too),
-max-length = 120.
-Directives: `# stylefix: skip` (or `skip[test-names]`) on a `def` line or its decorators leaves that test alone;
-on a `class` line, every test of the class.
-"""
-
-
 class TestNames(StylefixCodemod):
-    """Plans the renames from the tree's top level, resolves scopes only when something is renamed, renames."""
+    """Plans the renames from the tree's top level and rewrites only the statements that hold a renamed name.
+
+    Scope analysis (about 4x a parse) is paid only when the text shows it can matter: when an old name occurs
+    in the file anywhere besides its def. Otherwise nothing refers to the test, and renaming the def is complete.
+    """
 
     __test__ = False  # not a pytest test class, whatever its name
     NAME = "test-names"
@@ -1049,8 +1067,11 @@ class TestNames(StylefixCodemod):
 
     def __init__(self, context: CodemodContext, file: FileContext) -> None:
         super().__init__(context, file)
-        self._renames: Dict[int, str] = {}
-        self._target_lines: List[int] = []
+        self._renames: Dict[int, str] = {}  # id of a Name node -> its new value
+        self._enter: Set[int] = set()  # ids of the classes that hold a renamed def
+        self._target_lines: List[int] = []  # lines of every renamed Name (scope path only)
+        self._reference_lines: List[int] = []  # lines of the references among them (scope path only)
+        self._known_lines: Dict[int, int] = {}  # id of a node -> its line, when the text told it
 
     @classmethod
     def applies_to(cls, file: FileContext) -> bool:
@@ -1060,24 +1081,26 @@ class TestNames(StylefixCodemod):
     def precheck(cls, source: bytes, file: FileContext) -> bool:
         return any(not is_conforming(match.group(1).decode("ascii")) for match in TEST_DEF_RE.finditer(source))
 
+    def line_of(self, node: cst.CSTNode) -> int:
+        known = self._known_lines.get(id(node))
+        return known if known is not None else super().line_of(node)
+
     # -- which functions
 
     def _test_defs(self, module: cst.Module) -> Iterator[FoundTest]:
         """Every test function, in source order."""
         classes = module_classes(module)
         overridden = overridden_names(classes)
-        family = families(classes)
         infos = {id(info.node): info for info in classes}
         for statement in module.body:
             if isinstance(statement, cst.FunctionDef):
                 if is_test_function(statement.name.value, self.file.config):
                     yield FoundTest(statement, PYTEST)
             elif isinstance(statement, cst.ClassDef):
-                info = infos[id(statement)]
-                yield from self._class_tests(info, overridden[id(statement)], family[id(statement)])
+                yield from self._class_tests(infos[id(statement)], overridden[id(statement)], ())
 
     def _class_tests(
-        self, info: ClassInfo, overridden: Set[str], family: Optional[Tuple[int, FrozenSet[str]]]
+        self, info: ClassInfo, overridden: Set[str], outer: Tuple[cst.ClassDef, ...]
     ) -> Iterator[FoundTest]:
         node = info.node
         config = self.file.config
@@ -1087,10 +1110,11 @@ class TestNames(StylefixCodemod):
             return
         if self.is_skipped(node):
             return
+        owners = (*outer, node)
         tests = []
         for statement in class_body(node):
             if isinstance(statement, cst.ClassDef) and info.kind == PYTEST:
-                yield from self._class_tests(class_info(statement, {}), set(), None)
+                yield from self._class_tests(class_info(statement, {}), set(), owners)
             elif isinstance(statement, cst.FunctionDef):
                 name = statement.name.value
                 if name.startswith(TEST_PREFIX) and (info.kind == UNITTEST or is_test_function(name, config)):
@@ -1110,7 +1134,7 @@ class TestNames(StylefixCodemod):
                 if name_words(name) is not None and not is_conforming(name):
                     self.warn(f"{node.name.value}.{name} overrides or is overridden in a related class; not renamed")
                 continue
-            yield FoundTest(test, info.kind, node.name.value, family)
+            yield FoundTest(test, info.kind, node.name.value, owners)
 
     def _candidates(self, module: cst.Module) -> List[Candidate]:
         local_names = frozenset(
@@ -1124,7 +1148,7 @@ class TestNames(StylefixCodemod):
             words = name_words(old)
             if words is None or is_conforming(old) or not is_renamable_def(node) or self.is_skipped(node):
                 continue
-            naming = plan_name(old, body_facts(node, local_names, test.class_name))
+            naming = plan_name(old, body_facts(node, local_names, words, test.class_name))
             if naming is None:
                 continue
             fitted = fit_length(naming, max_length)
@@ -1142,35 +1166,101 @@ class TestNames(StylefixCodemod):
         candidates = self._candidates(tree)
         if not candidates:
             return tree
+        code = self.source_code(tree)
+        mentions = mention_counts(code, {candidate.old for candidate in candidates})
+        totals: Counter = Counter()
+        for (old, _line), count in mentions.items():
+            totals[old] += count
+        taken = set(IDENTIFIER_RE.findall(code))
+        def_lines = self._unreferenced_def_lines(code, candidates, mentions, totals)
+        if def_lines is not None:
+            self._known_lines.update(def_lines)
+            resolved: List[Tuple[Candidate, List[cst.Name]]] = [(candidate, []) for candidate in candidates]
+        else:
+            logger.debug("%s: scope analysis", self.file.path)
+            resolved = self._resolve_references(candidates, taken)
+        self._name(resolved, taken)
+        if not resolved:
+            return tree
+        for candidate, references in resolved:
+            self._enter.update(id(owner) for owner in candidate.test.owners)
+            for name in (candidate.node.name, *references):
+                self._renames[id(name)] = candidate.new
+            self.report(candidate.node.name, f"{candidate.old} -> {candidate.new}")
+        if self._reference_lines:
+            self._target_lines = sorted(
+                self.line_of(name) for candidate, references in resolved for name in (candidate.node.name, *references)
+            )
+        self._warn_mentions(code, mentions, resolved)
+        body = self._rewrite_block(tree.body)
+        return tree if body is None else tree.with_changes(body=body)
+
+    def _unreferenced_def_lines(
+        self, code: str, candidates: Sequence[Candidate], mentions: Counter, totals: Counter
+    ) -> Optional[Dict[int, int]]:
+        """id of each candidate's def -> its line, when no old name is referred to or bound twice in a scope;
+        else None (scope analysis decides).
+
+        An old name that occurs once in the text occurs only at its def. For the others, CPython's `ast` tells
+        whether any other occurrence is a variable, or a second def in the same scope (then scope analysis
+        finds the references and warns), or only strings, comments, attributes and defs in other classes (warned
+        about, as on the scope path)."""
+        if not all(candidate.old.isascii() for candidate in candidates):
+            return None  # the text's word boundaries are exact for ASCII names only; rare enough to pay for scopes
+        once = {old: line for (old, line) in mentions if totals[old] == 1}
+        lines = {id(c.node.name): once[c.old] for c in candidates if c.old in once}
+        others = [candidate for candidate in candidates if candidate.old not in once]
+        if not others:
+            return lines
+        names = frozenset(candidate.old for candidate in others)
+        logger.debug("%s: %s occur again; asking ast", self.file.path, ", ".join(sorted(names)))
+        uses = variable_uses(code, names, sorted({line for (name, line) in mentions if name in names}))
+        if uses is None or any(uses.variables[name] for name in names):
+            return None
+        if any(len(found) != 1 for (name, _scope), found in uses.defs.items()):
+            return None  # bound twice in one scope: scope analysis warns with both lines
+        for candidate in others:
+            found = uses.defs.get((candidate.old, candidate.test.scope))
+            if found is None:
+                return None
+            if (candidate.old, found[0]) in mentions:  # else the name is on a continuation line: positions tell
+                lines[id(candidate.node.name)] = found[0]
+        return lines
+
+    def _resolve_references(
+        self, candidates: Sequence[Candidate], taken: Set[str]
+    ) -> List[Tuple[Candidate, List[cst.Name]]]:
+        """The scope path: each candidate with the Name nodes that refer to it; names bound twice are left out.
+
+        Every name bound in any scope joins `taken`, so non-ASCII names are as safe as the text makes ASCII ones."""
         wrapper = self.context.wrapper
         assert wrapper is not None, "the engine always runs codemods with a metadata wrapper"
         scopes = wrapper.resolve(ScopeProvider)
-        # Names bound per scope, or per family of related classes: a new name must be free in all of them.
-        taken: Dict[int, Set[str]] = {}
-        renamed: List[Tuple[Candidate, List[cst.Name]]] = []
+        for scope in {id(scope): scope for scope in scopes.values() if scope is not None}.values():
+            taken.update(assignment.name for assignment in scope.assignments)
+        resolved = []
         for candidate in candidates:
             scope = scopes.get(candidate.node)
             if scope is None:
                 continue
-            family = candidate.test.family
-            names = taken.setdefault(family[0] if family else id(scope), set(family[1]) if family else set())
-            names.update(assignment.name for assignment in scope.assignments)
             references = self._references(candidate, scope)
-            if references is None:
-                continue
-            candidate.new = disambiguate(candidate.naming, candidate.old_words, names, self.options.max_length)
-            names.add(candidate.new)
-            renamed.append((candidate, references))
-        if not renamed:
-            return tree
-        for candidate, references in renamed:
-            for name in (candidate.node.name, *references):
-                self._renames[id(name)] = candidate.new
-                self._target_lines.append(self.line_of(name))
-            self.report(candidate.node.name, f"{candidate.old} -> {candidate.new}")
-        self._target_lines.sort()
-        self._warn_mentions(tree, renamed)
-        return tree.visit(self)
+            if references is not None:
+                resolved.append((candidate, references))
+        self._reference_lines = sorted(self.line_of(name) for _candidate, names in resolved for name in names)
+        return resolved
+
+    def _name(self, resolved: Sequence[Tuple[Candidate, List[cst.Name]]], taken: Set[str]) -> None:
+        """New names, in source order. A name that occurs anywhere in the file is never reused (the safety net
+        compares renames file-wide, by name); two tests share a new name only if they share the old one."""
+        chosen: Dict[str, str] = {}  # new name -> old name
+        for candidate, _references in resolved:
+            old = candidate.old
+
+            def is_taken(name: str) -> bool:
+                return name in taken or chosen.get(name, old) != old
+
+            candidate.new = disambiguate(candidate.naming, candidate.old_words, is_taken, self.options.max_length)
+            chosen.setdefault(candidate.new, old)
 
     def _references(self, candidate: Candidate, scope: Scope) -> Optional[List[cst.Name]]:
         """The Name nodes that refer to this def; None (with a warning) when the name is bound more than once."""
@@ -1184,28 +1274,58 @@ class TestNames(StylefixCodemod):
             return None
         return [access.node for access in assignments[0].references if isinstance(access.node, cst.Name)]
 
-    def _warn_mentions(self, tree: cst.Module, renamed: Sequence[Tuple[Candidate, List[cst.Name]]]) -> None:
+    def _warn_mentions(
+        self, code: str, mentions: Counter, resolved: Sequence[Tuple[Candidate, List[cst.Name]]]
+    ) -> None:
         """Mentions the rename does not reach: strings, comments and attributes here, and pytest config files."""
         reached: Counter = Counter()
-        for candidate, references in renamed:
+        for candidate, references in resolved:
             reached.update((candidate.old, self.line_of(name)) for name in (candidate.node.name, *references))
-        found = mention_counts(tree.code, {candidate.old for candidate, _references in renamed})
-        for (old, line), count in sorted(found.items(), key=lambda item: (item[0][1], item[0][0])):
-            if count > reached[(old, line)]:
+        renamed = {candidate.old for candidate, _references in resolved}
+        for (old, line), count in sorted(mentions.items(), key=lambda item: (item[0][1], item[0][0])):
+            if old in renamed and count > reached[(old, line)]:
                 self.warn(f"{line}: {old} is also mentioned here (string, comment or attribute); not renamed")
-        mentions = [(self.line_of(candidate.node), candidate.old, candidate.new) for candidate, _refs in renamed]
-        for warning in external_warnings(self.file, mentions):
+        renames = [(self.line_of(candidate.node.name), candidate.old, candidate.new) for candidate, _refs in resolved]
+        for warning in external_warnings(self.file, renames):
             self.warn(warning)
 
     # -- renaming
 
+    def _rewrite_block(self, body: Sequence[cst.BaseStatement]) -> Optional[List[cst.BaseStatement]]:
+        """The statements with the renamed ones replaced; None when none changed. Untouched statements are
+        returned as they are, so the cost follows what changes, not the size of the file."""
+        new_body = list(body)
+        changed = False
+        for index, statement in enumerate(body):
+            updated = self._rewrite_statement(statement)
+            if updated is not statement:
+                new_body[index] = updated
+                changed = True
+        return new_body if changed else None
+
+    def _rewrite_statement(self, statement: cst.BaseStatement) -> cst.BaseStatement:
+        if self._reference_lines and self._holds(statement, self._reference_lines):
+            # A reference can sit anywhere in the statement: visit it, entering only statements that hold one.
+            return cast(cst.BaseStatement, statement.visit(self))
+        if isinstance(statement, cst.FunctionDef):
+            new = self._renames.get(id(statement.name))
+            return statement if new is None else statement.with_changes(name=statement.name.with_changes(value=new))
+        if isinstance(statement, cst.ClassDef) and id(statement) in self._enter:
+            block = statement.body
+            if isinstance(block, cst.IndentedBlock):
+                body = self._rewrite_block(block.body)
+                if body is not None:
+                    return statement.with_changes(body=block.with_changes(body=body))
+        return statement
+
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Only statements that hold a renamed name are entered: most test bodies are skipped whole.
-        if isinstance(node, cst.BaseStatement) and not self._holds_target(node):
+        if isinstance(node, cst.BaseStatement) and not self._holds(node, self._target_lines):
             return False
         return super().on_visit(node)
 
-    def _holds_target(self, statement: cst.BaseStatement) -> bool:
+    def _holds(self, statement: cst.BaseStatement, lines: List[int]) -> bool:
+        """Whether one of the sorted `lines` falls in the statement, decorators included."""
         position = self._position(statement)
         if position is None:
             return True
@@ -1213,8 +1333,8 @@ class TestNames(StylefixCodemod):
         decorators = getattr(statement, "decorators", ())
         if decorators:
             first = min(first, self.line_of(decorators[0]))
-        index = bisect.bisect_left(self._target_lines, first)
-        return index < len(self._target_lines) and self._target_lines[index] <= last
+        index = bisect.bisect_left(lines, first)
+        return index < len(lines) and lines[index] <= last
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
         new = self._renames.get(id(original_node))

@@ -12,6 +12,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from stylefix import registry
+from stylefix.codemod import SOURCE_KEY
 from stylefix.config import load_config
 from stylefix.directives import parse_directives
 from stylefix.discovery import discover, project_modules
@@ -48,7 +49,9 @@ def main(paths: List[Path]) -> None:
         for gate in passed:
             codemod = gate.load()
             started = time.perf_counter()
-            command = codemod(CodemodContext(filename=str(path)), file)
+            # As the engine does: the parsed bytes go along until a codemod changes the tree.
+            scratch = {} if changed else {SOURCE_KEY: source}
+            command = codemod(CodemodContext(filename=str(path), scratch=scratch), file)
             new_tree = command.transform_module(tree)
             seconds[codemod.NAME] += time.perf_counter() - started
             counts[codemod.NAME] += 1

@@ -141,15 +141,22 @@ def suite(python: Path, copy: Path, project: Project, label: str) -> SuiteRun:
     return SuiteRun(collect(python, copy, project), outcomes)
 
 
-def rename(copy: Path) -> Tuple[int, List[str]]:
-    """`stylefix fix --select test-names` on the copy: the number of renames and the warnings."""
+def rename(copy: Path, project: Project) -> Tuple[int, List[str]]:
+    """`stylefix fix --select test-names` on the copy: the number of renames and the warnings. The mapping goes
+    to .corpus/<name>-renames.txt (`path:line: old -> new`), for reading the new names."""
     stylefix = Path(sys.executable).parent / "stylefix"
     command = [str(stylefix), "fix", "--no-cache", "--select", "test-names", "--output-format", "json", "."]
     result = run(command, copy)
     data = json.loads(result.stdout)
-    renames = sum(len(entry["changes"]) for entry in data["files"])
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    return renames, warnings
+    mapping = [
+        f"{entry['path']}:{change['line']}: {change['message']}"
+        for entry in data["files"]
+        for change in entry["changes"]
+    ]
+    (CORPUS / f"{project.name}-renames.txt").write_text("".join(line + "\n" for line in mapping), encoding="utf-8")
+    # JSON output carries each file's warnings; the text output prints them to stderr.
+    warnings = [warning for entry in data["files"] for warning in entry.get("warnings", [])]
+    return len(mapping), warnings
 
 
 def check_project(project: Project) -> bool:
@@ -158,7 +165,7 @@ def check_project(project: Project) -> bool:
     with tempfile.TemporaryDirectory(prefix="stylefix-test-names-") as directory:
         copy = fresh_copy(project, sdist, Path(directory))
         before = suite(python, copy, project, "before")
-        renames, warnings = rename(copy)
+        renames, warnings = rename(copy, project)
         after = suite(python, copy, project, "after")
     passed_before = [key for key, value in before.outcomes.items() if value == "passed"]
     lost = sorted(key for key in passed_before if after.outcomes.get(key) != "passed")

@@ -145,6 +145,8 @@ def run_codemods(
         return FixResult(source=source, warnings=warnings)
     from libcst.codemod import CodemodContext, SkipFile
 
+    from stylefix.codemod import SOURCE_KEY
+
     tree = _parse(source)
     current: Optional[bytes] = source  # what pre-checks look at; None once stale, regenerated only when asked
     changes: List[Change] = []
@@ -164,7 +166,8 @@ def run_codemods(
             if not gate.precheck(current, file):
                 continue
         codemod_class = gate.load()
-        context = CodemodContext(filename=str(path))
+        scratch = {} if current is None else {SOURCE_KEY: current}
+        context = CodemodContext(filename=str(path), scratch=scratch)
         command = codemod_class(context, file)
         try:
             new_tree = command.transform_module(tree)

@@ -1,7 +1,8 @@
 """test-names: which functions, safety (collisions, references, pytest configuration), options, directives, CLI."""
 from dataclasses import dataclass
+import logging
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -32,6 +33,7 @@ def fix(
     options: Optional[Mapping[str, Any]] = None,
     table: Optional[Mapping[str, Any]] = None,
     pyproject: Optional[Mapping[str, Any]] = None,
+    codemods: Optional[Sequence[type]] = None,
 ) -> Fixed:
     """One real engine run (safety net on) that also keeps the warnings, which `apply_codemod` drops."""
     stylefix_table: Dict[str, Any] = dict(table or {})
@@ -39,7 +41,7 @@ def fix(
         stylefix_table[CODEMOD] = dict(options)
     config = make_config(root, stylefix_table, pyproject)
     file_path = root / path
-    result = fix_source(source.encode("utf-8"), file_path, config, names=[CODEMOD])
+    result = fix_source(source.encode("utf-8"), file_path, config, names=[CODEMOD], codemods=codemods)
     prefix = f"{file_path}: {CODEMOD}: "
     warnings = tuple(warning[len(prefix) :] if warning.startswith(prefix) else warning for warning in result.warnings)
     return Fixed(result.source.decode("utf-8"), result.changes, warnings)
@@ -183,16 +185,36 @@ class TestOther:
 """
 
 
-def test_WHEN_name_bound_in_a_related_class_THEN_not_reused_AND_unrelated_class_may_use_it() -> None:
+def test_WHEN_name_bound_anywhere_in_the_file_THEN_not_reused_AND_same_old_name_shares_the_new_one() -> None:
+    # TEST: the safety net maps renames by name over the whole file, so a name bound in any class is avoided
     expected_output = RELATED_CLASSES.replace(
-        '    def test_parse(self):\n        parse("b")',
-        '    def test_WHEN_parse_called_THEN_as_expected_2(self):\n        parse("b")',
-    ).replace(
-        '    def test_parse(self):\n        parse("c")',
-        '    def test_WHEN_parse_called_THEN_as_expected(self):\n        parse("c")',
+        "    def test_parse(self):", "    def test_WHEN_parse_called_THEN_as_expected_2(self):"
     )
 
     applied = apply_codemod(RELATED_CLASSES, CODEMOD, path=TEST_PATH)
+
+    assert expected_output == applied.output
+    assert () == applied.second_pass_changes
+
+
+UNRELATED_CLASSES = """\
+class TestA:
+    def test_parse_empty(self):
+        parse("")
+
+
+class TestB:
+    def test_parse_if_empty(self):
+        parse("")
+"""
+
+
+def test_WHEN_different_old_names_in_unrelated_classes_meet_THEN_second_disambiguated() -> None:
+    expected_output = UNRELATED_CLASSES.replace(
+        "test_parse_empty(", "test_WHEN_parse_called_AND_empty_THEN_as_expected("
+    ).replace("test_parse_if_empty(", "test_WHEN_parse_called_AND_empty_THEN_as_expected_2(")
+
+    applied = apply_codemod(UNRELATED_CLASSES, CODEMOD, path=TEST_PATH)
 
     assert expected_output == applied.output
     assert () == applied.second_pass_changes
@@ -471,6 +493,66 @@ def test_WHEN_pytest_configuration_does_not_name_the_test_THEN_no_warning(tmp_pa
     fixed = fix("def test_parse_empty():\n    assert [] == parse('')\n", tmp_path)
 
     assert () == fixed.warnings
+
+
+# --- scope analysis only where the text says it can matter ---------------------------------------------------------
+
+
+class ScopeAlwaysTestNames(test_names_module.TestNames):
+    """The same codemod with scope analysis for every file: what the cheap paths must agree with."""
+
+    __test__ = False
+
+    def _unreferenced_def_lines(self, *args: Any) -> None:
+        return None
+
+
+# (source, whether scope analysis runs): the old name only at its def, elsewhere only in strings, comments,
+# attributes, keyword names and imported-from modules (CPython's ast tells), or as a variable (scope analysis).
+PATH_CASES: List[Tuple[str, bool]] = [
+    ("def test_parse_empty():\n    assert [] == parse('')\n", False),
+    ("def test_a():\n    run()\n\n\ndef test_b():\n    assert 'test_a' in names()\n", False),
+    ("class TestX:\n    def test_a(self):\n        run()\n\n    def test_b(self):\n        self.test_a()\n", False),
+    ("# test_a is slow\ndef test_a():  # test_a\n    run()\n", False),
+    ("from test_a import helper\n\n\ndef test_a():\n    helper(test_a=1)\n", False),
+    ("def test_a():\r    run()\r\r\rdef test_b():\r    assert 'test_a' in names()\r", False),
+    ("def test_a():\r\n    run()\r\n\r\n\r\ndef test_b():\r\n    assert 'test_a' in names()\r\n", False),
+    ("@pytest.mark.slow\ndef \\\n    test_a():\n    run()\n\n\nX = 'test_a'\n", False),
+    (REFERENCES, True),
+    ("def test_a():\n    run()\n\n\ndef test_b():\n    assert test_a.__doc__ is None\n", True),
+    ("def test_a():\n    run()\n\n\ndel test_a\n", True),
+    ("def test_a():\n    run()\n\n\ndef helper():\n    global test_a\n", True),
+    ("def test_a():\n    run()\n\n\nNAMES = [f'{test_a.__name__}']\n", True),
+    ("import test_a\n\n\ndef test_a():\n    run()\n", True),
+    ("def test_parse():\n    parse('a')\n\n\ndef test_parse():\n    parse('b')\n", True),
+    ("class TestA:\n    def test_a(self):\n        run()\n\n\nclass TestB:\n    def test_a(self):\n        go()\n",
+     False),
+    ("def test_a():\n    run()\n\n\nclass TestA:\n    def test_a(self):\n        go()\n\n    class TestNested:\n"
+     "        def test_a(self):\n            stop()\n", False),
+    ("def test_a():\n    def test_b():\n        pass\n\n    run(test_b)\n\n\ndef test_b():\n    go()\n", True),
+    ("def test_a():\n    def test_b():\n        pass\n\n    run()\n\n\ndef test_b():\n    go()\n", False),
+    ("class TestA:\n    def test_a(self):\n        run()\n\n    def test_a(self):\n        go()\n", True),
+    ("class TestA:\n    def test_a(self):\n        run()\n\n\nclass TestA:\n    def test_a(self):\n        go()\n",
+     True),
+    ("def test_a():\n    run()\n\n\nclass TestA:\n    def test_a(self):\n        go()\n\n\nALL = [test_a]\n", True),
+    ("def test_caf\u00e9():\n    run()\n", True),
+    ("class TestX:\n    def test_a(self):\n        run()\n\n    @pytest.mark.parametrize('x', [test_a])\n"
+     "    def test_b(self, x):\n        go(x)\n", True),
+]
+
+
+@pytest.mark.parametrize(("source", "scoped"), PATH_CASES)
+def test_WHEN_file_renamed_THEN_same_result_as_with_scope_analysis_AND_scopes_resolved_only_when_needed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, source: str, scoped: bool
+) -> None:
+    expected = fix(source, tmp_path, codemods=[ScopeAlwaysTestNames])
+    caplog.clear()
+
+    with caplog.at_level(logging.DEBUG, logger=test_names_module.__name__):
+        actual = fix(source, tmp_path)
+
+    assert expected == actual
+    assert scoped == any("scope analysis" in record.getMessage() for record in caplog.records)
 
 
 # --- options and directives ----------------------------------------------------------------------------------------

@@ -1,0 +1,281 @@
+"""The word tables, examples and rule text of `test-names`: data only, so they can grow from real names."""
+import logging
+from typing import FrozenSet, Tuple
+
+from stylefix.registry import Example
+
+logger = logging.getLogger(__name__)
+
+# Words that start the outcome (THEN part). Third-person verbs as they appear in real test names; extend this
+# table from real names, never elsewhere.
+OUTCOME_VERBS: FrozenSet[str] = frozenset(
+    {
+        "accepts", "adds", "allows", "appends", "applies", "are", "becomes", "behaves", "breaks", "builds", "calls",
+        "can", "cannot", "clears", "closes", "contains", "converts", "creates", "defines", "deletes", "denies",
+        "detects", "does", "doesnot", "doesnt", "emits", "equals", "excludes", "executes", "exits", "expands", "fails",
+        "falls", "finds", "gives", "handles", "has", "have", "ignores", "includes", "is", "isnt", "keeps", "logs",
+        "maintains", "matches", "needs", "opens", "outputs", "overrides", "overwrites", "passes", "preserves",
+        "prevents", "prints", "produces", "raises", "refers", "reflects", "registers", "rejects", "removes", "renders",
+        "replaces", "requires", "resolves", "respects", "restores", "retains", "retries", "returns", "saves", "sends",
+        "sets", "shows", "skips", "starts", "stops", "stores", "succeeds", "supports", "survives", "swallows",
+        "throws", "triggers", "updates", "uses", "validates", "warns", "was", "were", "works", "writes", "yields",
+    }
+)
+# Inside a condition these describe the condition ("when_file_is_missing"), so only a strong verb ends it; as
+# the first word they name a function (`test_is_valid`, `test_has_key`).
+WEAK_OUTCOME_VERBS: FrozenSet[str] = frozenset({"are", "can", "does", "has", "have", "is", "was", "were"})
+# Base forms that only occur as outcomes in test names; conjugated to the third person in the new name.
+BASE_OUTCOME_VERBS: FrozenSet[str] = frozenset({"raise", "return", "throw"})
+# "should_return_none" -> "returns_none"
+MODALS: FrozenSet[str] = frozenset({"should", "must", "shall", "will"})
+CONDITION_MARKERS: FrozenSet[str] = frozenset(
+    {
+        "after", "before", "during", "for", "given", "if", "on", "under", "unless", "upon", "using", "via", "when",
+        "whenever", "while", "with", "without",
+    }
+)
+# (word, marker) pairs where the marker belongs to a phrase, not a condition: `ends_with_sep`, `starts_with`.
+MARKER_PHRASES: FrozenSet[Tuple[str, str]] = frozenset(
+    {("begins", "with"), ("ends", "with"), ("starts", "with"), ("deals", "with"), ("compatible", "with")}
+)
+# Outcome verbs that are also plural nouns: as the last word of a name or docstring sentence they are the noun
+# (`test_get_schema_calls`, "interspersed prepend() and next() calls"), not the outcome.
+NOUN_LIKE_VERBS: FrozenSet[str] = frozenset(
+    {
+        "adds", "builds", "calls", "finds", "logs", "matches", "outputs", "prints", "saves", "sends", "sets", "starts",
+        "stops", "stores", "updates", "uses", "writes",
+    }
+)
+# Markers that carry no meaning once the condition sits behind `_AND_`; the others stay ("AND_without_header").
+DROPPED_MARKERS: FrozenSet[str] = frozenset({"given", "if", "when", "whenever"})
+# Markers that open a clause with its own verb ("when_file_is_missing"); the others take a noun phrase, so a weak
+# verb after them is the outcome ("during_shutdown_is_skipped").
+CLAUSE_MARKERS: FrozenSet[str] = frozenset({"given", "if", "unless", "when", "whenever", "while"})
+# Kept in front of a base-form outcome verb: "dont_raise" stays "dont_raise", never "raises".
+NEGATIONS: FrozenSet[str] = frozenset({"cannot", "dont", "never", "not"})
+FILLER_WORDS: FrozenSet[str] = frozenset({"a", "an", "it", "that", "the"})
+# An action made only of these names no function, so the function the body calls is the better action.
+VAGUE_WORDS: FrozenSet[str] = frozenset(
+    {
+        "all", "bad", "basic", "basics", "case", "cases", "correct", "default", "defaults", "edge", "empty",
+        "error", "errors", "example", "examples", "fail", "failure", "good", "happy", "invalid", "main",
+        "missing", "none", "ok", "path", "regression", "sad", "sanity", "simple", "smoke", "success", "valid",
+        "works",
+    }
+)
+# Join two actions (`add_and_find`); never the first or last word of a WHEN, AND or THEN part.
+CONJUNCTIONS: FrozenSet[str] = frozenset({"and", "or", "then"})
+# Words that describe what the function under test made of its result. Right after the function's words in the
+# name (or ending the words after them) they are the outcome: `test_skus_sorted` -> `THEN_sorted`,
+# `test_parse_comments_ignored` -> `THEN_comments_ignored`. States of the input (`deleted`, `missing`,
+# `expired`, `exhausted`) are not here: they are conditions (`AND_pool_exhausted`).
+RESULT_WORDS: FrozenSet[str] = frozenset(
+    {
+        "deduplicated", "escaped", "ignored", "normalised", "normalized", "ordered", "preserved", "rejected",
+        "reversed", "rounded", "skipped", "sorted", "stripped", "truncated", "unchanged", "unescaped", "unique",
+    }
+)
+# Words of the old name that never distinguish two tests (used when two new names collide).
+NON_CONTENT_WORDS: FrozenSet[str] = DROPPED_MARKERS | FILLER_WORDS | MODALS | {"and"}
+
+HELPER_ROOTS: FrozenSet[str] = frozenset(
+    {
+        "cache", "capfd", "capfdbinary", "caplog", "capsys", "capsysbinary", "cls", "doctest_namespace", "fake",
+        "faker", "freezegun", "hypothesis", "mocker", "monkeypatch", "pytest", "pytester", "record_property",
+        "recwarn", "request", "responses", "respx", "testdir", "tmp_path", "tmp_path_factory", "tmpdir",
+        "tmpdir_factory",
+    }
+)
+# Any part containing "mock" is a mock too (mock_client.deploy, MagicMock, unittest.mock.call).
+MOCK_NAMES: FrozenSet[str] = frozenset({"patch", "patcher", "patchers"})
+DOCSTRING_PREFIXES: FrozenSet[str] = frozenset(
+    {"assert", "asserts", "check", "checks", "ensure", "ensures", "test", "tests", "verify", "verifies"}
+)
+FIXTURE_DECORATORS: FrozenSet[str] = frozenset({"fixture", "yield_fixture"})
+NOT_A_TEST_DECORATORS: FrozenSet[str] = frozenset(
+    {"cached_property", "deleter", "getter", "overload", "property", "setter"}
+)
+CLASS_NAME_NOISE: FrozenSet[str] = frozenset({"case", "cases", "test", "tests"})
+
+EXAMPLES: Tuple[Example, ...] = (
+    Example(
+        title="the function under test becomes WHEN, the rest of the name AND, the outcome verb THEN",
+        before=(
+            "def test_deploy_not_bootstrapped_executes_command(mock_shell):\n"
+            "    # Run our test\n"
+            "    client.deploy([\"MyStack\"])\n"
+            "\n"
+            "    assert expected_calls == mock_shell.call_args_list\n"
+        ),
+        after=(
+            "def test_WHEN_deploy_called_AND_not_bootstrapped_THEN_executes_command(mock_shell):\n"
+            "    # Run our test\n"
+            "    client.deploy([\"MyStack\"])\n"
+            "\n"
+            "    assert expected_calls == mock_shell.call_args_list\n"
+        ),
+        path="test_cdk_client.py",
+    ),
+    Example(
+        title="condition markers start AND parts; a lone pytest.raises block gives THEN_raises_<exception>",
+        before=(
+            "def test_parse_returns_none_when_empty():\n"
+            "    assert None == parse(\"\")\n"
+            "\n"
+            "\n"
+            "def test_next_vni_pool_exhausted():\n"
+            "    with pytest.raises(vni.VniPoolExhausted):\n"
+            "        provider.get_next_vni()\n"
+        ),
+        after=(
+            "def test_WHEN_parse_called_AND_empty_THEN_returns_none():\n"
+            "    assert None == parse(\"\")\n"
+            "\n"
+            "\n"
+            "def test_WHEN_get_next_vni_called_AND_pool_exhausted_THEN_raises_vni_pool_exhausted():\n"
+            "    with pytest.raises(vni.VniPoolExhausted):\n"
+            "        provider.get_next_vni()\n"
+        ),
+        path="test_vni.py",
+    ),
+    Example(
+        title="a conjunction joins another action; a call in the first assert the name speaks of is the act",
+        before=(
+            "def test_add_and_find(store):\n"
+            "    store.add(ITEM)\n"
+            "    # Act\n"
+            "    found = store.find(\"a-1\")\n"
+            "    assert ITEM == found\n"
+            "\n"
+            "\n"
+            "def test_skus_sorted(store):\n"
+            "    store.add(Z_ITEM)\n"
+            "    store.add(A_ITEM)\n"
+            "    assert [\"a\", \"z\"] == store.skus()\n"
+        ),
+        after=(
+            "def test_WHEN_find_called_AND_add_THEN_as_expected(store):\n"
+            "    store.add(ITEM)\n"
+            "    # Act\n"
+            "    found = store.find(\"a-1\")\n"
+            "    assert ITEM == found\n"
+            "\n"
+            "\n"
+            "def test_WHEN_skus_called_THEN_sorted(store):\n"
+            "    store.add(Z_ITEM)\n"
+            "    store.add(A_ITEM)\n"
+            "    assert [\"a\", \"z\"] == store.skus()\n"
+        ),
+        path="test_store.py",
+    ),
+    Example(
+        title="references in the same file are renamed too; fixtures and tagged names are left alone",
+        before=(
+            "@pytest.fixture\n"
+            "def test_data():\n"
+            "    return {\"a\": 1}\n"
+            "\n"
+            "\n"
+            "def test_perform_get_success(test_data):\n"
+            "    actual = ops.perform_get(test_data)\n"
+            "    assert {\"a\": 1} == actual\n"
+            "\n"
+            "\n"
+            "def test_CONFIRM_prompt_shown():\n"
+            "    assert ask()\n"
+            "\n"
+            "\n"
+            "FLAKY = [test_perform_get_success]\n"
+        ),
+        after=(
+            "@pytest.fixture\n"
+            "def test_data():\n"
+            "    return {\"a\": 1}\n"
+            "\n"
+            "\n"
+            "def test_WHEN_perform_get_called_AND_success_THEN_as_expected(test_data):\n"
+            "    actual = ops.perform_get(test_data)\n"
+            "    assert {\"a\": 1} == actual\n"
+            "\n"
+            "\n"
+            "def test_CONFIRM_prompt_shown():\n"
+            "    assert ask()\n"
+            "\n"
+            "\n"
+            "FLAKY = [test_WHEN_perform_get_called_AND_success_THEN_as_expected]\n"
+        ),
+        path="test_rest_ops.py",
+    ),
+    Example(
+        title="methods of unittest.TestCase classes only with unittest = true; camelCase names are split",
+        before=(
+            "class RESTClientTestCase(TestCase):\n"
+            "    def test_get_error_path(self):\n"
+            "        \"\"\"Should raise a RequestError when the server answers 500.\"\"\"\n"
+            "        self.client.get(\"/x\")\n"
+            "\n"
+            "    def testPostRetries(self):\n"
+            "        self.client.post(\"/x\")\n"
+        ),
+        after=(
+            "class RESTClientTestCase(TestCase):\n"
+            "    def test_WHEN_get_called_AND_error_path_THEN_raises_request_error(self):\n"
+            "        \"\"\"Should raise a RequestError when the server answers 500.\"\"\"\n"
+            "        self.client.get(\"/x\")\n"
+            "\n"
+            "    def test_WHEN_post_called_THEN_retries(self):\n"
+            "        self.client.post(\"/x\")\n"
+        ),
+        path="test_rest_client.py",
+        options={"unittest": True},
+    ),
+)
+
+DOC = """
+Which functions: in test files only (`test-files`, else pytest's `python_files`, else test_*.py and *_test.py),
+module-level test functions and methods of test classes (`test-classes`, else `python_classes`, else Test*) whose
+name starts with `test`. Left alone: names already `test_WHEN_..._THEN_...`; names whose first word is an
+upper-case tag (`test_CONFIRM_...`); fixtures, properties and overloads; methods of unittest.TestCase
+subclasses unless `unittest = true`; classes with a base class defined in another module (their tests may
+override inherited ones); a test bound twice in its scope or overriding a parent class's test (warned).
+
+How the name is built:
+1. The old name is split into words (camelCase too) and cut at the first condition marker (when, if, with,
+   without, for, on, after, before, during, while, using, via, ...) and the first outcome verb (returns, raises,
+   is, has, fails, works, ...; `should_X` becomes `Xs`). A marker needs words after it (`test_copy_with` has
+   none); the word right after a marker is part of its condition, also a second marker (`using_with_block`).
+   `ends_with`/`starts_with` are phrases, not markers. A verb that is also a plural noun (calls, logs, sets,
+   matches, ...) is the noun when it ends the name (`test_schema_calls`).
+2. WHEN: the function under test plus `_called`. It is the first call after a `# Run`/`# Act`/`# When` comment,
+   else the last call before the first assert, skipping mocks, constructors, builtins, pytest and stdlib helpers,
+   this file's own functions and one- or two-letter names the old name does not contain. It is used when its
+   words appear in the old name's action or the action starts with part of it (the other words of the action
+   become a condition); else the first call inside that first assert, when the name speaks of it
+   (`add(); add(); assert skus() == [...]` in `test_skus_sorted` -> `skus_called`); else when the class is named
+   after it (`PeekableTests.test_slicing`), or the old name has no action or only vague words (happy_path,
+   basic). Otherwise the old name's action words are the WHEN part, without `_called`.
+3. AND: the conditions in order (markers when/if/given dropped, with/without/for/on... kept; `and` starts a new
+   condition). Words the name puts before the function under test with a conjunction (`add_and_find`) are a
+   condition of their own.
+4. THEN: the outcome words; else, for a function found in the first assert, a result word after it (sorted,
+   unique, ignored, preserved, ...: `test_skus_sorted` -> `THEN_sorted`); else `raises_<exception>` when the
+   body ends in its only `with pytest.raises(X)`; else the outcome of a "Should return X when Y" docstring
+   (its first sentence, at most 12 words, with a verb); else `as_expected`. The docstring also gives the AND
+   part when the name has no condition.
+5. No part begins or ends with a conjunction (and, or, then).
+6. If `def <name>` is longer than `max-length` (default 120), conditions are dropped from the end; a name that
+   still does not fit is left alone (warned).
+
+Safety: a new name never repeats a name that occurs anywhere in the file, nor another test's new name (two
+tests share one only when they shared the old name, in different classes): the next word of the old name that
+the new name lacks is added as a condition, else `_2`, `_3`. References in the same file (decorators, lists,
+`test_x.__name__`) are renamed with the function through scope analysis, paid only when the old name occurs
+as a variable besides its def or is defined twice in one scope; other mentions in the file (strings, comments,
+attributes) and mentions in pytest.ini, pyproject.toml, tox.ini, setup.cfg and conftest.py files (node ids,
+`--deselect`, `-k`) are warned about, not changed. Each change is reported as `old -> new` on the line of the `def`.
+
+Options ([tool.stylefix.test-names]): unittest = false (rename methods of unittest.TestCase subclasses too),
+max-length = 120.
+Directives: `# stylefix: skip` (or `skip[test-names]`) on a `def` line or its decorators leaves that test alone;
+on a `class` line, every test of the class.
+"""
