@@ -22,6 +22,8 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.metadata import Scope, ScopeProvider
 
+from codemods import test_names_precheck
+from codemods.test_names_precheck import AND, TEST_PREFIX, THEN, WHEN, is_conforming
 from codemods.test_names_words import (
     BASE_OUTCOME_VERBS,
     CLASS_NAME_NOISE,
@@ -52,10 +54,8 @@ from stylefix.config import is_test_class, is_test_function
 
 logger = logging.getLogger(__name__)
 
-TEST_PREFIX = "test"
 # Stands for the words of the function under test while the rest of the old name is cut into parts.
 CALL_MARKER = "\0"
-WHEN, AND, THEN = "WHEN", "AND", "THEN"
 TAGS: FrozenSet[str] = frozenset({WHEN, AND, THEN})
 CALLED = "called"
 AS_EXPECTED: Tuple[str, ...] = ("as", "expected")
@@ -93,7 +93,6 @@ CONFTEST = "conftest.py"
 # `-k EXPR`, `-k=EXPR`, `"-k", "EXPR"` (pyproject lists): the expression is what follows on the line.
 KEYWORD_OPTION_RE = re.compile(r"(?<![\w-])-k(?![\w-])")
 KEYWORD_OPERATORS: FrozenSet[str] = frozenset({"and", "or", "not"})
-TEST_DEF_RE = re.compile(rb"\bdef[\s\\]+(test\w*)")
 CAMEL_WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+")
 WORD_RE = re.compile(r"[A-Za-z0-9]+")
 # `ast` nodes and fields whose strings are never variables: string constants, attribute and keyword names,
@@ -179,11 +178,6 @@ class ClassInfo:
 
 
 # --- words -----------------------------------------------------------------------------------------------------
-
-
-def is_conforming(name: str) -> bool:
-    """Already `test_WHEN_..._THEN_...`: left alone (the pre-check uses the same test on raw bytes)."""
-    return name.startswith(f"{TEST_PREFIX}_{WHEN}_") and f"_{THEN}_" in name
 
 
 def camel_words(identifier: str) -> List[str]:
@@ -1075,11 +1069,11 @@ class TestNames(StylefixCodemod):
 
     @classmethod
     def applies_to(cls, file: FileContext) -> bool:
-        return file.is_test_file
+        return test_names_precheck.applies_to(file)
 
     @classmethod
     def precheck(cls, source: bytes, file: FileContext) -> bool:
-        return any(not is_conforming(match.group(1).decode("ascii")) for match in TEST_DEF_RE.finditer(source))
+        return test_names_precheck.precheck(source, file)
 
     def line_of(self, node: cst.CSTNode) -> int:
         known = self._known_lines.get(id(node))

@@ -1,9 +1,10 @@
 """The mapping `typing-generics` applies (read from the typing module's own alias table) and a check of raw
 bytes for anything it could rewrite. Free of LibCST, so that files with nothing to rewrite cost no import."""
+import ast
 import logging
 import re
 import typing
-from typing import Dict, FrozenSet, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from stylefix.context import FileContext
 
@@ -88,5 +89,82 @@ def applies_to(file: FileContext) -> bool:
 
 
 def precheck(source: bytes, file: FileContext) -> bool:
+    """False only when nothing in a typing context could be rewritten.
+
+    The byte screen passes on any `|`, any mention of collections/contextlib/builtins and any `list[`, runtime
+    code included; CPython's own parser (a tenth of LibCST's cost) then tells whether any of it sits in an
+    annotation, an explicit alias or a cast/TypeVar/NewType call. Source CPython cannot parse goes to LibCST.
+    """
     options = file.config.options("typing-generics")
-    return source_may_change(source, options.bare, options.unions)
+    if not source_may_change(source, options.bare, options.unions):
+        return False
+    tree = file.python_tree(source)
+    if tree is None:
+        return True
+    return typing_contexts_may_change(tree, source, options.bare, options.unions)
+
+
+# Calls whose arguments are typing contexts; all their arguments are looked at (a superset of what is rewritten).
+TYPING_CALLS: FrozenSet[str] = frozenset({"cast", "TypeVar", "NewType"})
+STATEMENT_LIST_FIELDS: Tuple[str, ...] = ("body", "orelse", "finalbody", "handlers", "cases")
+REWRITABLE_MODULES: Tuple[str, ...] = ("collections", "_collections_abc", "contextlib", "builtins")
+
+
+def _statements(node: ast.AST) -> Iterator[ast.AST]:
+    for field_name in STATEMENT_LIST_FIELDS:
+        for child in getattr(node, field_name, None) or ():
+            yield child
+            yield from _statements(child)
+
+
+def _last_name(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _typing_contexts(tree: ast.Module, source: bytes) -> Tuple[List[ast.AST], Set[str]]:
+    """Every expression in a typing context, and the names imported from the modules whose classes are aliased."""
+    contexts: List[ast.AST] = []
+    imported: Set[str] = set()
+    for statement in _statements(tree):
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            arguments = statement.args
+            for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+                contexts.append(argument.annotation)
+            contexts.extend([arguments.vararg and arguments.vararg.annotation, arguments.kwarg and arguments.kwarg.annotation])
+            contexts.append(statement.returns)
+        elif isinstance(statement, ast.AnnAssign):
+            contexts.extend([statement.annotation, statement.value])
+        elif isinstance(statement, ast.ImportFrom) and (statement.module or "").startswith(REWRITABLE_MODULES):
+            imported.update(alias.asname or alias.name for alias in statement.names)
+    if any(name.encode() in source for name in TYPING_CALLS):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _last_name(node.func) in TYPING_CALLS:
+                contexts.extend([*node.args, *(keyword.value for keyword in node.keywords)])
+    return [context for context in contexts if context is not None], imported
+
+
+def typing_contexts_may_change(tree: ast.Module, source: bytes, bare: bool, unions: bool) -> bool:
+    contexts, imported = _typing_contexts(tree, source)
+    subscripted = ALIASED_SHORT_NAMES | imported
+    pending = list(contexts)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr) and unions:
+            return True
+        if isinstance(node, ast.Subscript) and _last_name(node.value) in subscripted:
+            return True
+        name = _last_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        if name is not None and (name in NON_BUILTIN_SHORT_NAMES or name in imported or (bare and name in BUILTIN_NAMES)):
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                pending.append(ast.parse(node.value.strip(), mode="eval").body)
+            except (SyntaxError, ValueError):
+                return True
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return False

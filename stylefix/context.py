@@ -1,8 +1,10 @@
 """What a codemod may know about the file it rewrites, besides the tree. Free of LibCST: pre-checks use it."""
-from dataclasses import dataclass
+import ast
+from dataclasses import dataclass, field
 import logging
 from pathlib import Path
-from typing import Optional
+from typing import Any, Dict, Optional
+import warnings
 
 from stylefix.config import Config
 from stylefix.directives import NO_DIRECTIVES, Directives
@@ -16,6 +18,8 @@ class FileContext:
     config: Config
     is_test_file: bool
     directives: Directives = NO_DIRECTIVES
+    # CPython's tree of the bytes last asked about, shared by pre-checks and the engine's syntax check.
+    _parsed: Dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> Path:
@@ -26,3 +30,15 @@ class FileContext:
             return self.path.resolve().relative_to(self.config.root.resolve())
         except (ValueError, OSError):
             return None
+
+    def python_tree(self, source: bytes) -> Optional[ast.Module]:
+        """CPython's `ast` of `source` (about a tenth of a LibCST parse), or None when it does not parse."""
+        if self._parsed.get("source") is not source:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    tree: Optional[ast.Module] = ast.parse(source)
+            except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError, RecursionError):
+                tree = None
+            self._parsed.update(source=source, tree=tree)
+        return self._parsed["tree"]

@@ -113,12 +113,14 @@ def _syntax_error(source: bytes, error: Exception) -> UnparseableSource:
     return UnparseableSource(f"cannot parse: {message}", line, getattr(error, "editor_column", None))
 
 
-def check_syntax(source: bytes, strict: bool) -> None:
+def check_syntax(source: bytes, strict: bool, file: Optional[FileContext] = None) -> None:
     """Report a file no codemod needs to parse if it is not valid Python after all.
 
     CPython's own parser costs about a tenth of LibCST's. When it refuses, LibCST decides whether the file is
     Python at all; in strict (safe) mode the running Python must parse it too, as the safety net needs that.
     """
+    if file is not None and file.python_tree(source) is not None:
+        return
     error = cpython_error(source)
     if error is None:
         return
@@ -141,7 +143,7 @@ def run_codemods(
     passed = {gate.name for gate in eligible if gate.precheck(source, file)}
     warnings = tuple(f"{path}:{warning}" for warning in directives.warnings)
     if not passed:
-        check_syntax(source, strict)
+        check_syntax(source, strict, file)
         return FixResult(source=source, warnings=warnings)
     from libcst.codemod import CodemodContext, SkipFile
 

@@ -68,8 +68,17 @@ class CodemodSpec:
         return getattr(importlib.import_module(module_name), class_name)
 
 
-# The order here is the order codemods run in on a file: sort-imports last, because the others add imports.
+# The order here is the order codemods run in on a file: sort-imports last, because the others add imports;
+# test-names before assert-order, so that it can read the parsed bytes instead of generating the code again.
 CODEMODS: Tuple[CodemodSpec, ...] = (
+    CodemodSpec(
+        name="test-names",
+        summary="Rename tests to `test_WHEN_<action>_AND_<condition>_THEN_<result>`.",
+        default_on=True,
+        options=TestNamesOptions,
+        implementation="codemods.test_names:TestNames",
+        precheck="codemods.test_names_precheck",
+    ),
     CodemodSpec(
         name="assert-order",
         summary="Put the expected value first in equality asserts: `assert expected == actual`.",
@@ -77,13 +86,6 @@ CODEMODS: Tuple[CodemodSpec, ...] = (
         options=AssertOrderOptions,
         implementation="codemods.assert_order:AssertOrder",
         precheck="codemods.assert_order_precheck",
-    ),
-    CodemodSpec(
-        name="test-names",
-        summary="Rename tests to `test_WHEN_<action>_AND_<condition>_THEN_<result>`.",
-        default_on=True,
-        options=TestNamesOptions,
-        implementation="codemods.test_names:TestNames",
     ),
     CodemodSpec(
         name="typing-generics",

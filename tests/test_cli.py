@@ -216,7 +216,7 @@ def test_WHEN_explain_called_AND_unknown_name_THEN_exit_2_with_valid_names() -> 
     completed = run_cli(["explain", "sort-import"], cwd=Path.cwd())
 
     assert 2 == completed.returncode
-    assert "valid names: assert-order, test-names, typing-generics, sort-imports" in completed.stderr.decode()
+    assert "valid names: test-names, assert-order, typing-generics, sort-imports" in completed.stderr.decode()
 
 
 def test_WHEN_stdin_mixed_with_paths_THEN_usage_error(project: Path) -> None:

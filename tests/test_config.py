@@ -32,7 +32,7 @@ max-length = 99
 # (pyproject text, expected one-line error)
 BAD_CONFIGS = [
     ("[tool.stylefix]\nselekt = []\n", "unknown key 'selekt' in [tool.stylefix]; valid keys: select, ignore"),
-    ("[tool.stylefix]\nselect = ['sort-import']\n", "unknown codemod 'sort-import'; valid names: assert-order"),
+    ("[tool.stylefix]\nselect = ['sort-import']\n", "unknown codemod 'sort-import'; valid names: test-names"),
     ("[tool.stylefix]\nline-length = 'wide'\n", "line-length: invalid value 'wide'; expected an integer"),
     ("[tool.stylefix]\nline-length = 0\n", "line-length: invalid value 0; expected a positive integer"),
     ("[tool.stylefix.assert-order]\nscope = 'everything'\n", "invalid value 'everything'; expected one of 'tests', 'all'"),
@@ -130,7 +130,7 @@ def test_WHEN_cli_run_AND_unknown_select_option_THEN_exit_2_names_valid_choices(
     completed = run_cli(["check", "--select", "sort-imports,bogus", "."], cwd=tmp_path)
 
     assert 2 == completed.returncode
-    assert "unknown codemod 'bogus'; valid names: assert-order, test-names" in completed.stderr.decode()
+    assert "unknown codemod 'bogus'; valid names: test-names, assert-order" in completed.stderr.decode()
 
 
 # (pyproject text, file name, expected is-test-file)

@@ -15,9 +15,13 @@ from typing import List
 from hypothesis import HealthCheck, given, settings, strategies as st
 import hypothesmith
 import libcst as cst
+from libcst.codemod import CodemodContext
 import pytest
 
-from stylefix.engine import fix_source
+from stylefix import registry
+from stylefix.context import FileContext
+from stylefix.directives import parse_directives
+from stylefix.engine import fix_source, gate_for
 from stylefix.results import InternalError, UnparseableSource
 from tests.helpers import PROJECT_ROOT, make_config
 
@@ -121,8 +125,28 @@ def targeted_module(draw: st.DrawFn) -> str:
     return "".join(parts)
 
 
+def _check_prechecks(encoded: bytes, tree: cst.Module) -> None:
+    """A pre-check that says "nothing to do" is never wrong (each codemod run directly, without it)."""
+    directives = parse_directives(encoded, registry.NAMES)
+    for path in PATHS:
+        file = FileContext(path=path, config=CONFIG, is_test_file=path.name.startswith("test_"), directives=directives)
+        for name in registry.NAMES:
+            gate = gate_for(name)
+            if not gate.applies_to(file) or gate.precheck(encoded, file) or directives.skips_file(name):
+                continue
+            command = gate.load()(CodemodContext(filename=path.name), file)
+            command.transform_module(tree)
+            assert [] == command.changes, f"{name} pre-check skipped a file it changes\n--- input ---\n{encoded!r}"
+
+
 def _check_properties(source: str) -> None:
     encoded = source.encode("utf-8")
+    try:
+        tree = cst.parse_module(encoded)
+    except cst.ParserSyntaxError:
+        tree = None
+    if tree is not None:
+        _check_prechecks(encoded, tree)
     for path in PATHS:
         try:
             result = fix_source(encoded, path, CONFIG)
