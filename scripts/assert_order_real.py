@@ -1,13 +1,13 @@
 """assert-order on the test suites of real projects: only `==`/`!=` operands move, and the tests still pass.
 
-For each project: download its sdist (`pip download`) into .corpus/, make a throwaway venv with uv, install what its
+For each project: download its sdist (scripts/corpus.py) into .corpus/, make a throwaway venv with uv, install what its
 tests need, run its tests, run `stylefix fix --select assert-order` on the copy, check every file still parses,
 that the ASTs are equal once the operands of `==`/`!=` asserts (and, with `unittest = true`, of assertEqual and
 its relatives) are put in a canonical order, that every comment is kept, that a second run changes nothing,
 that pycodestyle's continuation-line warnings do not increase,
 and that every test that passed before still passes. Prints the numbers; exits 1 when any check fails.
 
-Run: `uv run --frozen python scripts/assert_order_real.py [project ...]`.
+Run: `uv run --frozen python -m scripts.assert_order_real [project ...]`.
 """
 import argparse
 import ast
@@ -19,11 +19,12 @@ from pathlib import Path
 import shutil
 import subprocess
 import sys
-import tarfile
 import time
 import tokenize
 from typing import Dict, List, Optional, Sequence, Tuple
 from xml.etree import ElementTree
+
+from scripts.corpus import sdist_archive, unpack
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def find_uv() -> str:
 
 
 def make_venv(work: Path, requirements: Sequence[str]) -> Path:
-    """A throwaway venv (with pip, for `pip download`) holding what the project's tests need."""
+    """A throwaway venv holding what the project's tests need."""
     uv = find_uv()
     venv = work / "venv"
     python = venv / "bin" / "python"
@@ -138,37 +139,6 @@ def make_venv(work: Path, requirements: Sequence[str]) -> Path:
         run([uv, "venv", "--quiet", "--seed", "--python", sys.executable, venv])
     run([uv, "pip", "install", "--quiet", "--python", python, *requirements])
     return python
-
-
-def fetch_sdist(project: Project, work: Path, python: Path) -> Path:
-    downloads = work / "downloads"
-    found = sorted(downloads.glob("*.tar.gz")) if downloads.is_dir() else []
-    if not found:
-        requirement = f"{project.name}=={project.version}"
-        pip_download = [python, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:"]
-        run([*pip_download, requirement, "-d", downloads])
-        found = sorted(downloads.glob("*.tar.gz"))
-    return found[0]
-
-
-def extract(sdist: Path, work: Path) -> Path:
-    """A fresh copy of the sdist's source tree; returns its top directory."""
-    source = work / "src"
-    if source.exists():
-        shutil.rmtree(source)
-    source.mkdir(parents=True)
-    with tarfile.open(sdist) as archive:
-        # The "data" filter refuses links and paths outside the target; Pythons without it get the same check.
-        if hasattr(tarfile, "data_filter"):
-            archive.extractall(source, filter="data")
-        else:
-            for member in archive.getmembers():
-                target = (source / member.name).resolve()
-                if source.resolve() not in target.parents or not (member.isfile() or member.isdir()):
-                    raise RuntimeError(f"{sdist.name}: refusing to extract {member.name}")
-            archive.extractall(source)
-    (top,) = [path for path in source.iterdir() if path.is_dir()]
-    return top
 
 
 def run_tests(python: Path, top: Path, tests: Sequence[str], report: Path) -> Dict[str, str]:
@@ -322,7 +292,7 @@ def check_project(project: Project) -> Outcome:
     work = CORPUS / f"{project.name}-{project.version}"
     work.mkdir(parents=True, exist_ok=True)
     python = make_venv(work, project.requirements)
-    top = extract(fetch_sdist(project, work, python), work)
+    top = unpack(sdist_archive(project.name, project.version, CORPUS), work / "src")
 
     before_tests = run_tests(python, top, project.tests, work / "before.xml")
     passed_before = {test for test, result in before_tests.items() if result == "passed"}

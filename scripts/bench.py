@@ -4,6 +4,7 @@ Prints a table (median wall seconds of N runs, lines/second, ratios to the targe
 machine description, to docs/benchmarks.md. Not a test: nothing here asserts a time.
 """
 import argparse
+from importlib import metadata
 from dataclasses import dataclass
 import json
 import os
@@ -113,12 +114,11 @@ def machine() -> str:
 
 def _versions() -> str:
     parts = []
-    for tool in ("stylefix", "usort", "isort", "ruff"):
+    for tool in ("stylefix", "usort", "ruff"):
         completed = subprocess.run([str(BIN / tool), "--version"], capture_output=True)
         parts.append(completed.stdout.decode().strip().splitlines()[0] if completed.stdout else tool)
-    import libcst
-
-    parts.append(f"libcst {libcst.__version__ if hasattr(libcst, '__version__') else ''}".strip())
+    for package in ("isort", "libcst"):
+        parts.append(f"{package} {metadata.version(package)}")
     return "; ".join(parts)
 
 

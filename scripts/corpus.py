@@ -75,7 +75,9 @@ def _download(entry: Dict, target: Path) -> None:
     os.replace(temporary, target)
 
 
-def _extract(archive: Path, directory: Path) -> None:
+def unpack(archive: Path, directory: Path) -> Path:
+    """A fresh copy of the archive's source tree at `directory` (replaced if present); links and paths that leave
+    the target are refused."""
     temporary = directory.with_name(directory.name + ".part")
     shutil.rmtree(temporary, ignore_errors=True)
     if archive.name.endswith(".zip"):
@@ -89,19 +91,30 @@ def _extract(archive: Path, directory: Path) -> None:
     shutil.rmtree(directory, ignore_errors=True)
     os.replace(source, directory)
     shutil.rmtree(temporary, ignore_errors=True)
+    return directory
+
+
+def sdist_archive(name: str, version: str, corpus_dir: Path = CORPUS_DIR) -> Path:
+    """The release's source archive under corpus_dir (downloaded once, checked against the index's sha256)."""
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    # PEP 625 names sdists with underscores; older ones keep the project's spelling.
+    for spelling in dict.fromkeys((name, name.replace("-", "_"))):
+        for suffix in (".tar.gz", ".zip"):
+            if (corpus_dir / f"{spelling}-{version}{suffix}").is_file():
+                return corpus_dir / f"{spelling}-{version}{suffix}"
+    entry = _sdist(name, version)
+    archive = corpus_dir / entry["filename"]
+    if not archive.exists():
+        print(f"downloading {entry['filename']} ...", flush=True)
+        _download(entry, archive)
+    return archive
 
 
 def fetch_release(name: str, version: str, corpus_dir: Path = CORPUS_DIR) -> Path:
     """The source release unpacked under corpus_dir/<name>-<version>/ (downloaded once, then reused)."""
     directory = corpus_dir / f"{name}-{version}"
     if not directory.is_dir():
-        corpus_dir.mkdir(parents=True, exist_ok=True)
-        entry = _sdist(name, version)
-        archive = corpus_dir / entry["filename"]
-        if not archive.exists():
-            print(f"downloading {entry['filename']} ...", flush=True)
-            _download(entry, archive)
-        _extract(archive, directory)
+        unpack(sdist_archive(name, version, corpus_dir), directory)
     return directory
 
 

@@ -6,7 +6,7 @@ git-ignored part of this one), make a throwaway venv with uv holding what its te
 suite, run `stylefix fix --select test-names` on the copy, collect and run it again, and compare test by test
 (a test is known by its class, the line of its def and its parameters, none of which a rename changes).
 
-Usage: python scripts/test_names_real.py [NAME ...]   (default: every project in PROJECTS)
+Usage: python -m scripts.test_names_real [NAME ...]   (default: every project in PROJECTS)
 """
 from dataclasses import dataclass
 import json
@@ -15,10 +15,11 @@ from pathlib import Path
 import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 from typing import Dict, List, Optional, Sequence, Tuple
 import xml.etree.ElementTree as ElementTree
+
+from scripts.corpus import sdist_archive, unpack
 
 logger = logging.getLogger(__name__)
 
@@ -68,36 +69,8 @@ def run(command: Sequence[str], cwd: Path, check: bool = True) -> subprocess.Com
     return result
 
 
-def tools_python() -> Path:
-    """A venv with pip, made with uv, used only to download sdists with `pip download`."""
-    venv = CORPUS / "tools"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        run(["uv", "venv", "--quiet", "--python", sys.executable, str(venv)], CORPUS)
-        run(["uv", "pip", "install", "--quiet", "--python", str(python), "pip"], CORPUS)
-    return python
-
-
-def sdists(project: Project) -> List[Path]:
-    # PEP 625 names sdists with underscores; older ones keep the project's spelling.
-    names = {project.name, project.name.replace("-", "_")}
-    return sorted(path for name in names for path in CORPUS.glob(f"{name}-{project.version}.tar.gz"))
-
-
-def download(project: Project) -> Path:
-    found = sdists(project)
-    if found:
-        return found[0]
-    spec = f"{project.name}=={project.version}"
-    command = [str(tools_python()), "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:", spec]
-    run([*command, "-d", str(CORPUS)], CORPUS)
-    return sdists(project)[0]
-
-
-def fresh_copy(project: Project, sdist: Path, directory: Path) -> Path:
-    with tarfile.open(sdist) as archive:
-        archive.extractall(directory, filter="data")
-    copy = next(directory.iterdir())
+def fresh_copy(project: Project, directory: Path) -> Path:
+    copy = unpack(sdist_archive(project.name, project.version, CORPUS), directory / project.name)
     # The project root for stylefix (and for the pytest configuration files it checks).
     (copy / ".git").mkdir(exist_ok=True)
     if project.stylefix_config:
@@ -160,10 +133,9 @@ def rename(copy: Path, project: Project) -> Tuple[int, List[str]]:
 
 
 def check_project(project: Project) -> bool:
-    sdist = download(project)
     python = suite_venv(project)
     with tempfile.TemporaryDirectory(prefix="stylefix-test-names-") as directory:
-        copy = fresh_copy(project, sdist, Path(directory))
+        copy = fresh_copy(project, Path(directory))
         before = suite(python, copy, project, "before")
         renames, warnings = rename(copy, project)
         after = suite(python, copy, project, "after")

@@ -6,7 +6,7 @@ For each package (the version installed here, so its dependencies are at hand) t
 `typing.get_type_hints` on every function, class and method; every object whose hints evaluated before must
 evaluate after, to the same types (unions compared as sets, `List[int]` equal to `list[int]`).
 
-    python scripts/typing_generics_real.py [package ...]
+    uv run --frozen python -m scripts.typing_generics_real [package ...]
 """
 
 import argparse

@@ -5,6 +5,7 @@ from pathlib import Path
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from typing import Dict, List, Optional, Tuple
 
@@ -171,6 +172,62 @@ def _wait_for_first_fix(files: List[Path], process: subprocess.Popen, deadline: 
         if any(path.read_bytes() != UNSORTED_BIG for path in files[:50]):
             return
         time.sleep(0.01)
+
+
+# The real `stylefix` command in a subprocess, with the user's editor acting on `race.py` right after stylefix
+# has read it: the one moment a test cannot otherwise hit on purpose.
+RACE_SCRIPT = """
+import sys
+from pathlib import Path
+
+from stylefix import cli, runner
+
+read_source, action = runner.read_source, sys.argv.pop(1)
+
+
+def read_then_user_acts(path):
+    source = read_source(path)
+    if path.name == "race.py":
+        if action == "delete":
+            path.unlink()
+        else:
+            path.write_bytes(source + b"x = 1\\n")
+    return source
+
+
+runner.read_source = read_then_user_acts
+sys.argv[0] = "stylefix"
+cli.main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("action", "expected_message", "expected_content"),
+    [
+        ("delete", "race.py: deleted while stylefix was running, not written", None),
+        ("modify", "race.py: changed on disk while stylefix was running, not overwritten", UNSORTED + b"x = 1\n"),
+    ],
+)
+def test_WHEN_fix_called_AND_file_changes_between_read_and_write_THEN_reported_and_user_version_kept(
+    tmp_path: Path, action: str, expected_message: str, expected_content: Optional[bytes]
+) -> None:
+    write_files(tmp_path, {
+        "pyproject.toml": "[tool.stylefix]\n",
+        "race.py": UNSORTED.decode(),
+        "good.py": UNSORTED.decode(),
+    })
+    command = [sys.executable, "-c", RACE_SCRIPT, action, "fix", "--no-cache", "--jobs", "1", "."]
+
+    completed = subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120)
+
+    stderr = completed.stderr.decode()
+    assert 2 == completed.returncode, stderr
+    assert "Traceback" not in stderr
+    assert expected_message in stderr
+    race = tmp_path / "race.py"
+    assert expected_content == (race.read_bytes() if race.exists() else None)
+    assert SORTED == (tmp_path / "good.py").read_bytes()
+    assert [] == [path.name for path in tmp_path.iterdir() if "stylefix-tmp" in path.name]
 
 
 UNSORTED_BIG = UNSORTED + b"".join(b"value_%d = %d\n" % (index, index) for index in range(400))
