@@ -4,8 +4,8 @@ Prints a table (median wall seconds of N runs, lines/second, ratios to the targe
 machine description, to docs/benchmarks.md. Not a test: nothing here asserts a time.
 """
 import argparse
-from importlib import metadata
 from dataclasses import dataclass
+from importlib import metadata
 import json
 import os
 from pathlib import Path
