@@ -19,7 +19,7 @@ import tokenize
 from typing import Dict, List, Optional, Tuple
 import warnings
 
-from scripts.corpus import BENCH_PINS, CORPUS_DIR, count_lines, fetch, python_files
+from scripts.corpus import BENCH_PINS, count_lines, fetch, python_files
 from stylefix.results import Change
 from stylefix.safety import REMOVABLE_IMPORT_MODULES, TYPING_MODULES, equivalence_problem
 

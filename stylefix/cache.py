@@ -1,9 +1,11 @@
 """Content-keyed verdict cache in `.stylefix_cache/` at the project root.
 
-A key is (path, content hash) under a file named after the stylefix version and the config fingerprint, so any
-change to the file, the configuration or stylefix itself misses. Both verdicts are kept: "clean" (no changes)
-and "would change" (with its changes, so `check` can report without parsing). A stat shortcut (mtime, size)
-avoids reading files that have not been touched since the last run.
+A key is (path, content hash) under a file named after the stylefix version, the Python version (which decides
+what parses) and the config fingerprint, so any change to the file, the configuration, stylefix or Python misses.
+Three verdicts are kept: "clean" (no changes), "would change" (with its changes, so `check` can report without
+parsing) and "cannot be processed" for input errors that depend only on the bytes (cannot parse, cannot
+decode, binary), so a warm run over a tree with one broken file does not import LibCST to say so again. A stat
+shortcut (mtime, size) avoids reading files that have not been touched since the last run.
 """
 from dataclasses import dataclass
 import hashlib
@@ -11,20 +13,28 @@ import json
 import logging
 import os
 from pathlib import Path
+import sys
 import tempfile
 from typing import Dict, List, Optional, Tuple
 
-from stylefix.results import Change
+from stylefix.results import Change, StylefixError
 
 logger = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
 class Verdict:
     digest: str
     changes: Tuple[Change, ...]
+    # an input error for these bytes: (message, line, column)
+    error: Optional[Tuple[str, Optional[int], Optional[int]]] = None
+
+    def error_for(self, display: str) -> Optional[str]:
+        if self.error is None:
+            return None
+        return StylefixError(*self.error).located(display)
 
 
 def content_digest(source: bytes) -> str:
@@ -40,7 +50,8 @@ def _version() -> str:
 class Cache:
     def __init__(self, directory: Path, fingerprint: str) -> None:
         self.directory = directory
-        self.file = directory / f"v{CACHE_FORMAT}-{_version()}-{fingerprint}.json"
+        python = "py{}{}".format(*sys.version_info[:2])
+        self.file = directory / f"v{CACHE_FORMAT}-{_version()}-{python}-{fingerprint}.json"
         self._entries: Dict[str, List] = {}
         self._dirty = False
         self._load()
@@ -70,15 +81,21 @@ class Cache:
         stat = self._stat(path)
         if stat is None or [stat[0], stat[1]] != entry[0:2]:
             return None
-        return Verdict(entry[2], tuple(Change(*change) for change in entry[3]))
+        return _verdict(entry)
 
     def lookup(self, path: Path, digest: str) -> Optional[Verdict]:
         entry = self._entries.get(os.path.abspath(path))
         if not entry or entry[2] != digest:
             return None
-        return Verdict(entry[2], tuple(Change(*change) for change in entry[3]))
+        return _verdict(entry)
 
-    def store(self, path: Path, digest: str, changes: Tuple[Change, ...]) -> None:
+    def store(
+        self,
+        path: Path,
+        digest: str,
+        changes: Tuple[Change, ...],
+        error: Optional[Tuple[str, Optional[int], Optional[int]]] = None,
+    ) -> None:
         stat = self._stat(path)
         if stat is None:
             return
@@ -87,6 +104,7 @@ class Cache:
             stat[1],
             digest,
             [[change.codemod, change.line, change.message] for change in changes],
+            list(error) if error is not None else None,
         ]
         self._dirty = True
 
@@ -104,6 +122,11 @@ class Cache:
             os.replace(temporary, self.file)
         except OSError as error:
             logger.warning("cannot write cache %s: %s", self.file, error)
+
+
+def _verdict(entry: List) -> Verdict:
+    error = entry[4] if len(entry) > 4 and entry[4] else None
+    return Verdict(entry[2], tuple(Change(*change) for change in entry[3]), tuple(error) if error else None)
 
 
 def open_cache(root: Path, fingerprint: str) -> Cache:

@@ -1,5 +1,4 @@
 """The `stylefix` command: a thin Click layer over the runner; prints results and returns the exit code."""
-import functools
 import logging
 from pathlib import Path
 import sys

@@ -3,7 +3,8 @@ from dataclasses import dataclass, field
 import logging
 import os
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
+import re
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import pathspec
 
@@ -22,57 +23,92 @@ class Discovered:
     excluded: List[Path] = field(default_factory=list)
 
 
+class _Matcher:
+    """A GitIgnoreSpec asked about one path: one search of one combined regular expression when no pattern
+    negates (the usual case: pathspec otherwise tries each pattern in turn), else pathspec itself."""
+
+    def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
+        self.spec = spec
+        self.combined: Optional["re.Pattern[str]"] = None
+        patterns = [pattern for pattern in spec.patterns if pattern.include is not None]
+        regexes = [getattr(pattern, "regex", None) for pattern in patterns]
+        if all(pattern.include for pattern in patterns) and all(isinstance(r, re.Pattern) for r in regexes):
+            flags = {regex.flags for regex in regexes}
+            if len(flags) <= 1:
+                # Named groups (pathspec marks directory matches with one) cannot repeat in one expression.
+                parts = [re.sub(r"\(\?P<\w+>", "(?:", regex.pattern) for regex in regexes]
+                self.combined = re.compile("|".join(f"(?:{part})" for part in parts) or "(?!)", *flags)
+
+    def verdict(self, path: str) -> Optional[bool]:
+        """True: excluded, False: re-included by a negation, None: no pattern has an opinion."""
+        if self.combined is not None:
+            return True if self.combined.search(path) else None
+        return self.spec.check_file(path).include
+
+
 class Excluder:
-    """`exclude`/`extend-exclude` globs (gitignore syntax, relative to the project root) and .gitignore files."""
+    """`exclude`/`extend-exclude` globs (gitignore syntax, relative to the project root) and .gitignore files.
+
+    Asked once per directory and file of a walk, so it works on strings and remembers, per directory, the path
+    relative to the root and the .gitignore files that apply there (a warm run over a large repository is
+    mostly this).
+    """
 
     def __init__(self, config: Config) -> None:
-        self.root = config.root.resolve()
-        self.patterns = pathspec.GitIgnoreSpec.from_lines(config.exclude + config.extend_exclude)
-        self._gitignores: Dict[Path, Optional[pathspec.GitIgnoreSpec]] = {}
+        self.root = os.path.normpath(str(config.root.resolve()))
+        self._cwd = os.getcwd()  # relative paths are relative to where the run started
+        self.patterns = _Matcher(pathspec.GitIgnoreSpec.from_lines(config.exclude + config.extend_exclude))
+        # directory -> (its path relative to the root with a trailing "/", the .gitignore specs from the root
+        # down to it with the relative path of the directory holding each), or None outside the project
+        self._contexts: Dict[str, Optional[Tuple[str, Tuple[Tuple[_Matcher, str], ...]]]] = {}
 
-    def _relative(self, path: Path) -> Optional[Path]:
+    @staticmethod
+    def _read_gitignore(directory: str) -> Optional[_Matcher]:
         try:
-            return path.relative_to(self.root)
-        except ValueError:
+            with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+                return _Matcher(pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines()))
+        except OSError:
             return None
 
-    def _gitignore(self, directory: Path) -> Optional[pathspec.GitIgnoreSpec]:
-        if directory not in self._gitignores:
-            spec = None
-            ignore_file = directory / ".gitignore"
-            try:
-                with open(ignore_file, encoding="utf-8", errors="replace") as handle:
-                    spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
-            except OSError:
-                spec = None
-            self._gitignores[directory] = spec
-        return self._gitignores[directory]
+    def _context(self, directory: str) -> Optional[Tuple[str, Tuple[Tuple[_Matcher, str], ...]]]:
+        if directory in self._contexts:
+            return self._contexts[directory]
+        context: Optional[Tuple[str, Tuple[Tuple[_Matcher, str], ...]]] = None
+        if directory == self.root:
+            prefix, specs = "", ()
+            context = (prefix, specs)
+        else:
+            parent, name = os.path.split(directory)
+            outer = self._context(parent) if parent != directory else None
+            if outer is not None:
+                context = (outer[0] + name + "/", outer[1])
+        if context is not None:
+            spec = self._read_gitignore(directory)
+            if spec is not None:
+                context = (context[0], context[1] + ((spec, context[0]),))
+        self._contexts[directory] = context
+        return context
 
     def is_excluded(self, path: Path, is_dir: bool) -> bool:
-        absolute = path if path.is_absolute() else Path.cwd() / path
-        absolute = Path(os.path.normpath(absolute))
-        relative = self._relative(absolute)
-        suffix = "/" if is_dir else ""
-        if relative is None:
-            # Outside the project: only the file or directory name is matched against the exclude patterns.
-            return self.patterns.match_file(absolute.name + suffix)
-        if relative == Path("."):
+        absolute = os.path.normpath(os.path.join(self._cwd, path))
+        if absolute == self.root:
             return False
-        if self.patterns.match_file(relative.as_posix() + suffix):
+        directory, name = os.path.split(absolute)
+        context = self._context(directory)
+        suffix = "/" if is_dir else ""
+        if context is None:
+            # Outside the project: only the file or directory name is matched against the exclude patterns.
+            return bool(self.patterns.verdict(name + suffix))
+        prefix, specs = context
+        relative = prefix + name + suffix
+        if self.patterns.verdict(relative):
             return True
         # .gitignore files from the root down to the path's directory; the deepest file that has an opinion wins.
         verdict: Optional[bool] = None
-        directory = self.root
-        for part in relative.parts[:-1] + ("",):
-            spec = self._gitignore(directory)
-            if spec is not None:
-                inner = absolute.relative_to(directory).as_posix() + suffix
-                result = spec.check_file(inner)
-                if result.include is not None:
-                    verdict = result.include
-            if not part:
-                break
-            directory = directory / part
+        for spec, base in specs:
+            result = spec.verdict(relative[len(base) :])
+            if result is not None:
+                verdict = result
         return bool(verdict)
 
 
@@ -130,11 +166,13 @@ def discover(paths: Sequence[Path], config: Config, force_exclude: bool = False)
 
 
 def _dedupe(files: List[Path]) -> List[Path]:
-    seen: Set[Path] = set()
+    # The same file reached twice (named twice, or through a symlink) is processed once; one stat per file.
+    seen: Set[object] = set()
     unique = []
     for path in files:
         try:
-            key = path.resolve()
+            status = os.stat(path)
+            key: object = (status.st_dev, status.st_ino)
         except OSError:
             key = path
         if key not in seen:

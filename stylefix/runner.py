@@ -11,10 +11,19 @@ import stat
 import tempfile
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
-from stylefix.cache import Cache, content_digest, open_cache
+from stylefix.cache import Cache, Verdict, content_digest, open_cache
 from stylefix.config import Config
 from stylefix.discovery import discover, project_modules
-from stylefix.results import Change, FileResult, Mode, Status, StylefixError
+from stylefix.results import (
+    BinaryFile,
+    Change,
+    FileResult,
+    Mode,
+    Status,
+    StylefixError,
+    UndecodableSource,
+    UnparseableSource,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +51,8 @@ class Outcome:
     result: FileResult
     digest: Optional[str] = None
     cache_changes: Tuple[Change, ...] = ()
+    # an input error that depends only on the bytes, cached like a verdict: (message, line, column)
+    cache_error: Optional[Tuple[str, Optional[int], Optional[int]]] = None
 
 
 class FileChangedOnDisk(StylefixError):
@@ -108,6 +119,10 @@ def process_source(
     digest = content_digest(source)
     try:
         fixed = fix_source(source, path, config, names=options.names, safe=options.safe, codemods=options.codemods)
+    except (UnparseableSource, UndecodableSource, BinaryFile) as error:
+        outcome = _error(display, error.located(display))
+        outcome.digest, outcome.cache_error = digest, (error.message, error.line, error.column)
+        return outcome
     except StylefixError as error:
         return _error(display, error.located(display))
     except RecursionError:
@@ -249,7 +264,10 @@ def _collect(executor: Executor, futures: List[Future], stop: object) -> Iterato
     executor.shutdown(wait=True)
 
 
-def _cached_result(path: Path, changes: Tuple[Change, ...], mode: Mode) -> Optional[FileResult]:
+def _cached_result(path: Path, verdict: Verdict, mode: Mode) -> Optional[FileResult]:
+    error, changes = verdict.error_for(str(path)), verdict.changes
+    if error is not None:
+        return FileResult(str(path), Status.ERROR, error=error, cached=True)
     if not changes:
         return FileResult(str(path), Status.UNCHANGED, cached=True)
     if mode is Mode.CHECK:
@@ -274,7 +292,9 @@ def fix_paths(
         yield FileResult(str(path), Status.EXCLUDED)
     files = sorted(found.files, key=lambda path: str(path))
     config = with_project_modules(config)
-    cache: Optional[Cache] = open_cache(config.root, config.fingerprint()) if options.use_cache else None
+    # --fast verdicts are kept apart: without the safety net a file this Python cannot parse may pass.
+    fingerprint = config.fingerprint() + ("" if options.safe else "-fast")
+    cache: Optional[Cache] = open_cache(config.root, fingerprint) if options.use_cache else None
     ready: dict = {}
     work: List[Path] = []
     for path in files:
@@ -291,7 +311,7 @@ def fix_paths(
                 continue
             outcome = next(outcomes)
             if cache is not None and outcome.digest is not None:
-                cache.store(path, outcome.digest, outcome.cache_changes)
+                cache.store(path, outcome.digest, outcome.cache_changes, outcome.cache_error)
             yield outcome.result
     finally:
         close = getattr(outcomes, "close", None)
@@ -311,4 +331,4 @@ def _cache_lookup(cache: Cache, path: Path, mode: Mode) -> Optional[FileResult]:
         verdict = cache.lookup(path, content_digest(source))
     if verdict is None:
         return None
-    return _cached_result(path, verdict.changes, mode)
+    return _cached_result(path, verdict, mode)

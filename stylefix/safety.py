@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 import re
 import typing
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 import warnings
 
 from stylefix.config import Config

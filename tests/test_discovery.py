@@ -3,8 +3,11 @@ import os
 from pathlib import Path
 from typing import List
 
+import pathspec
+import pytest
+
 from stylefix.config import load_config
-from stylefix.discovery import discover, project_modules
+from stylefix.discovery import _Matcher, discover, project_modules
 from tests.helpers import write_files
 
 TREE = {
@@ -120,3 +123,25 @@ def test_WHEN_project_modules_called_THEN_every_module_and_directory_leading_to_
         "manage_arkime", "commands", "cluster_create", "src", "core",
     }
     assert expected == set(names)
+
+
+MATCHER_PATTERNS = [
+    ["build", "*.egg-info", "/dist", "docs/_build/", "**/fixtures/*.py", "a/**/b", "[Tt]est?.py", "\\#x"],
+    ["*.py", "!keep.py", "generated/"],
+    [],
+]
+MATCHER_PATHS = [
+    "build", "build/", "src/build/x.py", "pkg.egg-info/", "dist/a.py", "src/dist/a.py", "docs/_build/", "docs/_build",
+    "tests/fixtures/a.py", "tests/deep/fixtures/a.py", "a/b", "a/x/y/b", "Test1.py", "test12.py", "#x", "keep.py",
+    "generated/", "generated", "x/generated/m.py", "plain.txt",
+]
+
+
+@pytest.mark.parametrize("lines", MATCHER_PATTERNS)
+def test_WHEN_matcher_verdict_called_THEN_same_as_pathspec(lines: List[str]) -> None:
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    matcher = _Matcher(spec)
+
+    assert [spec.check_file(path).include for path in MATCHER_PATHS] == [matcher.verdict(p) for p in MATCHER_PATHS]
+    # TEST: the single combined expression is used exactly when no pattern negates
+    assert (not any(line.startswith("!") for line in lines)) == (matcher.combined is not None)

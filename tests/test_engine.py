@@ -1,5 +1,4 @@
 """The engine with every codemod on: how codemods interact on one tree, and regressions the fuzzer found."""
-from pathlib import Path
 from typing import Dict, Tuple
 
 import pytest

@@ -1,5 +1,4 @@
 """Positions computed for reports are exactly LibCST's PositionProvider's, node by node."""
-from pathlib import Path
 from typing import List
 
 import libcst as cst

@@ -173,3 +173,51 @@ def test_WHEN_fix_called_AND_cached_would_change_verdict_THEN_still_fixes(tmp_pa
     list(fix_paths([tmp_path], config, RunOptions(Mode.FIX, jobs=1)))
 
     assert SORTED == (tmp_path / "pkg" / "m00.py").read_text()
+
+
+def test_WHEN_check_run_twice_AND_file_cannot_parse_THEN_error_answered_from_cache(tmp_path: Path) -> None:
+    _project(tmp_path)
+    (tmp_path / "pkg" / "broken.py").write_text("import os\ndef f(:\n")
+    config = load_config(tmp_path)
+    options = RunOptions(Mode.CHECK, jobs=1)
+    broken = str(tmp_path / "pkg" / "broken.py")
+
+    first = {result.path: result for result in fix_paths([tmp_path], config, options)}
+    second = {result.path: result for result in fix_paths([tmp_path], config, options)}
+
+    assert (Status.ERROR, False) == (first[broken].status, first[broken].cached)
+    assert (Status.ERROR, True) == (second[broken].status, second[broken].cached)
+    assert first[broken].error == second[broken].error
+    assert first[broken].error.startswith(f"{broken}:2:")
+
+    # TEST: --fast keeps its own verdicts (the safety net's stricter parse does not apply there)
+    fast = list(fix_paths([tmp_path], config, replace(options, safe=False)))
+    assert 0 == sum(result.cached for result in fast)
+
+    # TEST: once the file is repaired it misses and is processed again
+    (tmp_path / "pkg" / "broken.py").write_text("import sys\nimport os\n")
+    repaired = {result.path: result for result in fix_paths([tmp_path], config, options)}
+    assert (Status.CHANGED, False) == (repaired[broken].status, repaired[broken].cached)
+
+
+def _imported_modules(stderr: bytes) -> List[str]:
+    # PYTHONPROFILEIMPORTTIME lines: "import time: self [us] | cumulative | imported package"
+    lines = [line for line in stderr.decode().splitlines() if line.startswith("import time:")]
+    return [line.rsplit("|", 1)[-1].strip() for line in lines]
+
+
+def test_WHEN_cli_answers_from_cache_or_help_THEN_libcst_never_imported(tmp_path: Path) -> None:
+    _project(tmp_path)
+    (tmp_path / "pkg" / "broken.py").write_text("def f(:\n")
+    profile = {"PYTHONPROFILEIMPORTTIME": "1"}
+
+    cold = run_cli(["check", "--jobs", "1", "."], tmp_path, env=profile)
+    warm = run_cli(["check", "--jobs", "1", "."], tmp_path, env=profile)
+    helped = run_cli(["--help"], tmp_path, env=profile)
+
+    # TEST: the cold run parses, so it imports LibCST (the measurement works)
+    assert "libcst" in _imported_modules(cold.stderr)
+    assert (2, 2) == (cold.returncode, warm.returncode)  # a file that cannot be processed
+    assert b"broken.py:1:" in warm.stderr
+    for completed in (warm, helped):
+        assert [] == [name for name in _imported_modules(completed.stderr) if name.split(".")[0] == "libcst"]

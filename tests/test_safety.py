@@ -1,7 +1,7 @@
 """The safety net fires for each kind of codemod bug (deliberately faulty codemods fed through the real guard),
 leaves the file untouched, and lets correct changes through."""
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import libcst as cst
 import pytest
@@ -12,7 +12,6 @@ from stylefix.engine import fix_source
 from stylefix.results import InternalError, Mode, Status
 from stylefix.runner import RunOptions, process_source
 from stylefix.safety import equivalence_problem
-from tests.helpers import make_config
 
 
 class DropsLastStatement(StylefixCodemod):
