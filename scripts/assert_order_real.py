@@ -16,7 +16,6 @@ import io
 import logging
 import os
 from pathlib import Path
-import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ import tokenize
 from typing import Dict, List, Optional, Sequence, Tuple
 from xml.etree import ElementTree
 
-from scripts.corpus import sdist_archive, unpack
+from scripts.corpus import find_uv, sdist_archive, unpack
 
 logger = logging.getLogger(__name__)
 
@@ -117,17 +116,6 @@ def run(command: Sequence[str], cwd: Optional[Path] = None, check: bool = True) 
     if check and completed.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{completed.stdout}\n{completed.stderr}")
     return completed
-
-
-def find_uv() -> str:
-    """uv on PATH, or the one `make setup` bootstraps when there is none."""
-    found = shutil.which("uv")
-    if found:
-        return found
-    bootstrapped = PROJECT_ROOT / ".uv-bootstrap" / "bin" / "uv"
-    if bootstrapped.exists():
-        return str(bootstrapped)
-    raise RuntimeError("uv not found: run `make setup` first")
 
 
 def make_venv(work: Path, requirements: Sequence[str]) -> Path:

@@ -136,3 +136,14 @@ if __name__ == "__main__":
     for release in fetch():
         files = list(python_files(release.directory))
         print(f"{release.name:10} {release.version:8} {len(files):6} files {count_lines(files):8} lines")
+
+
+def find_uv() -> str:
+    """uv on PATH, or the one `make setup` bootstraps when there is none (a fresh machine has only python3)."""
+    found = shutil.which("uv")
+    if found:
+        return found
+    bootstrapped = PROJECT_ROOT / ".uv-bootstrap" / "bin" / "uv"
+    if bootstrapped.exists():
+        return str(bootstrapped)
+    raise RuntimeError("uv not found: run `make setup` first")

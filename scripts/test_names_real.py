@@ -19,7 +19,7 @@ import tempfile
 from typing import Dict, List, Optional, Sequence, Tuple
 import xml.etree.ElementTree as ElementTree
 
-from scripts.corpus import sdist_archive, unpack
+from scripts.corpus import find_uv, sdist_archive, unpack
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ def suite_venv(project: Project) -> Path:
     venv = CORPUS / f"venv-{project.name}"
     python = venv / "bin" / "python"
     if not python.exists():
-        run(["uv", "venv", "--quiet", "--python", sys.executable, str(venv)], CORPUS)
-        run(["uv", "pip", "install", "--quiet", "--python", str(python), *project.requirements], CORPUS)
+        run([find_uv(), "venv", "--quiet", "--python", sys.executable, str(venv)], CORPUS)
+        run([find_uv(), "pip", "install", "--quiet", "--python", str(python), *project.requirements], CORPUS)
     return python
 
 

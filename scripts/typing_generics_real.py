@@ -21,6 +21,8 @@ import sys
 import tempfile
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from scripts.corpus import find_uv
+
 logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +122,7 @@ def download(package: str, version: str) -> Path:
     target = CORPUS / f"{package}-{version}"
     if not (target / ".complete").exists():
         shutil.rmtree(target, ignore_errors=True)
-        command = ["uv", "pip", "install", "--quiet", "--no-deps", "--python", sys.executable, "--target", str(target)]
+        command = [find_uv(), "pip", "install", "--quiet", "--no-deps", "--python", sys.executable, "--target", str(target)]
         subprocess.run(command + [f"{package}=={version}"], check=True)
         (target / ".complete").write_text("")
     return target
