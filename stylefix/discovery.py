@@ -37,7 +37,10 @@ class _Matcher:
             if len(flags) <= 1:
                 # Named groups (pathspec marks directory matches with one) cannot repeat in one expression.
                 parts = [re.sub(r"\(\?P<\w+>", "(?:", regex.pattern) for regex in regexes]
-                self.combined = re.compile("|".join(f"(?:{part})" for part in parts) or "(?!)", *flags)
+                try:
+                    self.combined = re.compile("|".join(f"(?:{part})" for part in parts) or "(?!)", *flags)
+                except re.error:  # e.g. an inline flag that only a whole expression may carry: ask pathspec
+                    self.combined = None
 
     def verdict(self, path: str) -> Optional[bool]:
         """True: excluded, False: re-included by a negation, None: no pattern has an opinion."""
