@@ -2,6 +2,10 @@
 
 Prints a table (median wall seconds of N runs, lines/second, ratios to the targets) and writes it, with the
 machine description, to docs/benchmarks.md. Not a test: nothing here asserts a time.
+
+Order: the latency rows (one small file, the language server) first, then the corpus rows in rounds, each tool
+once per round, then the warm rows. A shared virtual machine slows down after minutes of full load; measured
+one tool after another, the tools measured last would pay for that.
 """
 import argparse
 from dataclasses import dataclass
@@ -17,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from scripts.corpus import CORPUS_DIR, PROJECT_ROOT, count_lines, fetch, python_files
 
@@ -56,15 +60,18 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def _measure(name: str, lines: int, runs: int, once: Callable[[], float], prepare: Callable[[], None] = None) -> Timing:
-    seconds = []
-    for _ in range(runs):
-        if prepare is not None:
-            prepare()
-        seconds.append(once())
-    timing = Timing(name, seconds, lines)
-    print(f"{name:42} median {timing.median:8.2f} s  runs {' '.join(f'{s:.2f}' for s in seconds)}", flush=True)
-    return timing
+def rounds(
+    runs: int, rows: Sequence[Tuple[Timing, Callable[[], float]]], after_first: Optional[Callable[[], None]] = None
+) -> None:
+    """Run every row once per round, `runs` rounds; `after_first` runs right after the very first measurement."""
+    for round_index in range(runs):
+        for row_index, (timing, once) in enumerate(rows):
+            timing.seconds.append(once())
+            if round_index == 0 and row_index == 0 and after_first is not None:
+                after_first()
+    for timing, _ in rows:
+        runs_text = " ".join(f"{seconds:.2f}" for seconds in timing.seconds)
+        print(f"{timing.name:42} median {timing.median:8.2f} s  runs {runs_text}", flush=True)
 
 
 FLOOR_SCRIPT = """
@@ -137,7 +144,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="stylefix-bench-"))
     try:
         corpus = work / "corpus"
-        shutil.copytree(CORPUS_DIR, corpus, ignore=shutil.ignore_patterns("*.tar.gz", "*.zip", "*.part"))
+        for release in releases:  # the pinned releases only, not whatever else other scripts left in .corpus/
+            shutil.copytree(release.directory, corpus / release.directory.name)
         config = work / "stylefix.toml"
         config.write_text(BENCH_CONFIG)
         file_list = work / "files.txt"
@@ -145,39 +153,51 @@ def main() -> None:
         targets = [str(corpus / release.directory.name) for release in releases]
         stylefix = [str(BIN / "stylefix"), "check", "-q", "--config", str(config), "--jobs", str(JOBS)]
         cache_dir = work / ".stylefix_cache"
-        timings: List[Timing] = []
-
-        def clear_cache() -> None:
-            shutil.rmtree(cache_dir, ignore_errors=True)
-
-        timings.append(_measure("stylefix check, cold (no cache)", lines, args.runs,
-                                lambda: _run(stylefix + ["--no-cache"] + targets, work)))
-        peak = _peak_rss_mb()
-        timings[-1].peak_rss_mb = peak
-        _run(stylefix + targets, work)  # fill the cache
-        timings.append(_measure("stylefix check, warm (all cache hits)", lines, args.runs,
-                                lambda: _run(stylefix + targets, work)))
         small = corpus / "click-8.1.8" / "src" / "click" / "globals.py"
         small_lines = count_lines([small])
-        timings.append(_measure(f"stylefix check, one small file needing changes ({small_lines} lines)", small_lines,
-                                args.runs, lambda: _run(stylefix + ["--no-cache", str(small)], work)))
         styled = work / "styled" / "globals.py"
         styled.parent.mkdir()
         shutil.copy(small, styled)
         _run([str(BIN / "stylefix"), "fix", "-q", "--no-cache", "--config", str(config), str(styled)], work)
-        timings.append(_measure(f"stylefix check, one small styled file ({small_lines} lines)", small_lines,
-                                args.runs, lambda: _run(stylefix + ["--no-cache", str(styled)], work)))
-        timings.append(_measure("LibCST parse+codegen floor (same processes)", lines, args.runs,
-                                lambda: _run([sys.executable, "-c", FLOOR_SCRIPT, str(file_list), str(JOBS)], work)))
-        if not args.skip_peers:
-            timings.append(_measure("usort check", lines, args.runs,
-                                    lambda: _run([str(BIN / "usort"), "check"] + targets, work)))
-            timings.append(_measure("isort --check-only", lines, args.runs,
-                                    lambda: _run([str(BIN / "isort"), "--check-only", "-q", "-j", str(JOBS)] + targets, work)))
-            _run([str(BIN / "ruff"), "check", "--select", "I", "--exit-zero"] + targets, work)  # fill ruff's cache
-            timings.append(_measure("ruff check --select I (warm cache)", lines, args.runs,
-                                    lambda: _run([str(BIN / "ruff"), "check", "--select", "I", "--exit-zero"] + targets, work)))
+        ruff = [str(BIN / "ruff"), "check", "--select", "I", "--exit-zero"] + targets
+
+        def cold() -> float:
+            # No cache to read; the run writes one, as a first real run does (the warm rows read it).
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            return _run(stylefix + targets, work)
+
+        # Latency rows first, on a machine that has not just been saturated for minutes (shared virtual machines
+        # throttle after sustained load, which would charge a pre-commit-sized run for the corpus runs).
+        single = Timing(f"stylefix check, one small file needing changes ({small_lines} lines)", [], small_lines)
+        styled_row = Timing(f"stylefix check, one small styled file ({small_lines} lines)", [], small_lines)
+        rounds(args.runs, [
+            (single, lambda: _run(stylefix + ["--no-cache", str(small)], work)),
+            (styled_row, lambda: _run(stylefix + ["--no-cache", str(styled)], work)),
+        ])
         latency = lsp_latency(corpus / "django-5.1.4" / "django" / "template" / "defaultfilters.py", work)
+
+        # Corpus rows in rounds (each tool once per round), so that any drift of the machine's speed during the
+        # run falls on every tool alike instead of on whichever runs last.
+        cold_row = Timing("stylefix check, cold (no cache)", [], lines)
+        floor = Timing("LibCST parse+codegen floor (same processes)", [], lines)
+        corpus_rows = [
+            (cold_row, cold),
+            (floor, lambda: _run([sys.executable, "-c", FLOOR_SCRIPT, str(file_list), str(JOBS)], work)),
+        ]
+        if not args.skip_peers:
+            _run(ruff, work)  # fill ruff's cache
+            corpus_rows += [
+                (Timing("usort check", [], lines), lambda: _run([str(BIN / "usort"), "check"] + targets, work)),
+                (Timing("isort --check-only", [], lines),
+                 lambda: _run([str(BIN / "isort"), "--check-only", "-q", "-j", str(JOBS)] + targets, work)),
+                (Timing("ruff check --select I (warm cache)", [], lines), lambda: _run(ruff, work)),
+            ]
+        peak: List[float] = []
+        rounds(args.runs, corpus_rows, after_first=lambda: peak.append(_peak_rss_mb()))
+        cold_row.peak_rss_mb = peak[0]
+        warm = Timing("stylefix check, warm (all cache hits)", [], lines)
+        rounds(args.runs, [(warm, lambda: _run(stylefix + targets, work))])  # the last cold run wrote the cache
+        timings = [cold_row, warm, single, styled_row] + [row for row, _ in corpus_rows[1:]]
         report = render(timings, latency, len(files), lines)
         print("\n" + report)
         args.output.parent.mkdir(parents=True, exist_ok=True)
