@@ -4,7 +4,7 @@ import logging
 import os
 from pathlib import Path
 import re
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 import pathspec
 
@@ -67,8 +67,11 @@ class Excluder:
 
     @staticmethod
     def _read_gitignore(directory: str) -> Optional[_Matcher]:
+        path = os.path.join(directory, ".gitignore")
+        if not os.path.isfile(path):  # most directories have none: a stat is cheaper than a failed open
+            return None
         try:
-            with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+            with open(path, encoding="utf-8", errors="replace") as handle:
                 return _Matcher(pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines()))
         except OSError:
             return None
@@ -92,11 +95,18 @@ class Excluder:
         self._contexts[directory] = context
         return context
 
+    def absolute(self, path: "Union[os.PathLike[str], str]") -> str:
+        return os.path.normpath(os.path.join(self._cwd, path))
+
     def is_excluded(self, path: Path, is_dir: bool) -> bool:
-        absolute = os.path.normpath(os.path.join(self._cwd, path))
+        absolute = self.absolute(path)
         if absolute == self.root:
             return False
         directory, name = os.path.split(absolute)
+        return self.is_excluded_in(directory, name, is_dir)
+
+    def is_excluded_in(self, directory: str, name: str, is_dir: bool) -> bool:
+        """`name` inside `directory` (absolute and normalised): the walk asks this way, without building paths."""
         context = self._context(directory)
         suffix = "/" if is_dir else ""
         if context is None:
@@ -116,22 +126,38 @@ class Excluder:
 
 
 def _walk(directory: Path, excluder: Excluder, found: Discovered) -> None:
-    for current, dirnames, filenames in os.walk(directory, followlinks=False):
-        base = Path(current)
-        dirnames[:] = sorted(name for name in dirnames if not excluder.is_excluded(base / name, is_dir=True))
-        for name in sorted(filenames):
-            if not name.endswith(PYTHON_SUFFIXES):
+    """Depth first in name order, like os.walk, but on os.scandir's entries: their types come with the listing,
+    so a file costs no stat of its own."""
+    pending: List[Tuple[str, str]] = [(os.fspath(directory), excluder.absolute(directory))]
+    while pending:
+        current, absolute = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable or vanished directory: skipped, as os.walk does
+        subdirectories = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()  # a symlink to a directory counts as one (and is not entered below)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                # Directory symlinks are never followed: no loops, no leaving the project.
+                if not entry.is_symlink() and not excluder.is_excluded_in(absolute, name, is_dir=True):
+                    subdirectories.append((entry.path, os.path.join(absolute, name)))
                 continue
-            path = base / name
-            if excluder.is_excluded(path, is_dir=False):
+            if not name.endswith(PYTHON_SUFFIXES) or excluder.is_excluded_in(absolute, name, is_dir=False):
                 continue
-            if path.is_symlink():
+            path = Path(entry.path)
+            if entry.is_symlink():
                 problem = _symlink_problem(path)
                 if problem:
                     found.errors.append((str(path), problem))
                     continue
             found.files.append(path)
-        # Directory symlinks are never followed (os.walk skips them): no loops, no leaving the project.
+        pending.extend(reversed(subdirectories))
 
 
 def _symlink_problem(path: Path) -> Optional[str]:
@@ -199,12 +225,13 @@ def project_modules(config: Config) -> FrozenSet[str]:
     excluder = Excluder(config)
     names: Set[str] = set()
     for current, dirnames, filenames in os.walk(root, followlinks=False):
-        base = Path(current)
-        dirnames[:] = [name for name in dirnames if not excluder.is_excluded(base / name, is_dir=True)]
+        absolute = excluder.absolute(current)
+        dirnames[:] = [name for name in dirnames if not excluder.is_excluded_in(absolute, name, is_dir=True)]
         candidates = [name for name in filenames if name.endswith(PYTHON_SUFFIXES)]
-        python_files = [name for name in candidates if not excluder.is_excluded(base / name, is_dir=False)]
+        python_files = [name for name in candidates if not excluder.is_excluded_in(absolute, name, is_dir=False)]
         if not python_files:
             continue
+        base = Path(current)
         names.update(part for part in base.relative_to(root).parts if part.isidentifier())
         if base != root and "__init__.py" in python_files:
             dirnames[:] = []
