@@ -39,7 +39,6 @@ class Timing:
     seconds: List[float]
     lines: int
     peak_rss_mb: float = 0.0
-    note: str = ""
 
     @property
     def median(self) -> float:

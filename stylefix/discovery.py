@@ -64,11 +64,18 @@ class Excluder:
         # directory -> (its path relative to the root with a trailing "/", the .gitignore specs from the root
         # down to it with the relative path of the directory holding each), or None outside the project
         self._contexts: Dict[str, Optional[Tuple[str, Tuple[Tuple[_Matcher, str], ...]]]] = {}
+        # directories whose listing the walk has seen without a .gitignore: no need to look for one
+        self._without_gitignore: Set[str] = set()
 
-    @staticmethod
-    def _read_gitignore(directory: str) -> Optional[_Matcher]:
+    def listed(self, directory: str, names: Set[str]) -> None:
+        """The walk has listed `directory` (absolute and normalised): remember whether it holds a .gitignore."""
+        if ".gitignore" not in names:
+            self._without_gitignore.add(directory)
+
+    def _read_gitignore(self, directory: str) -> Optional[_Matcher]:
         path = os.path.join(directory, ".gitignore")
-        if not os.path.isfile(path):  # most directories have none: a stat is cheaper than a failed open
+        # Most directories have none: known from the walk's listing, else a stat is cheaper than a failed open.
+        if directory in self._without_gitignore or not os.path.isfile(path):
             return None
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
@@ -126,17 +133,19 @@ class Excluder:
 
 
 def _walk(directory: Path, excluder: Excluder, found: Discovered) -> None:
-    """Depth first in name order, like os.walk, but on os.scandir's entries: their types come with the listing,
-    so a file costs no stat of its own."""
+    """Like os.walk, but on os.scandir's entries: their types come with the listing, so a file costs no stat of
+    its own. Files and errors come out sorted by path."""
+    files: List[str] = []
+    errors: List[Tuple[str, str]] = []
     pending: List[Tuple[str, str]] = [(os.fspath(directory), excluder.absolute(directory))]
     while pending:
         current, absolute = pending.pop()
         try:
             with os.scandir(current) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = list(listing)
         except OSError:
             continue  # unreadable or vanished directory: skipped, as os.walk does
-        subdirectories = []
+        excluder.listed(absolute, {entry.name for entry in entries})
         for entry in entries:
             name = entry.name
             try:
@@ -146,18 +155,18 @@ def _walk(directory: Path, excluder: Excluder, found: Discovered) -> None:
             if is_dir:
                 # Directory symlinks are never followed: no loops, no leaving the project.
                 if not entry.is_symlink() and not excluder.is_excluded_in(absolute, name, is_dir=True):
-                    subdirectories.append((entry.path, os.path.join(absolute, name)))
+                    pending.append((entry.path, os.path.join(absolute, name)))
                 continue
             if not name.endswith(PYTHON_SUFFIXES) or excluder.is_excluded_in(absolute, name, is_dir=False):
                 continue
-            path = Path(entry.path)
             if entry.is_symlink():
-                problem = _symlink_problem(path)
+                problem = _symlink_problem(Path(entry.path))
                 if problem:
-                    found.errors.append((str(path), problem))
+                    errors.append((str(Path(entry.path)), problem))
                     continue
-            found.files.append(path)
-        pending.extend(reversed(subdirectories))
+            files.append(entry.path)
+    found.files.extend(Path(path) for path in sorted(files))
+    found.errors.extend(sorted(errors))
 
 
 def _symlink_problem(path: Path) -> Optional[str]:
