@@ -23,13 +23,15 @@ logger = logging.getLogger(__name__)
 
 CACHE_FORMAT = 2
 
+# An input error that depends only on a file's bytes: (message, line, column), as StylefixError takes them.
+CachedError = Tuple[str, Optional[int], Optional[int]]
+
 
 @dataclass(frozen=True)
 class Verdict:
     digest: str
     changes: Tuple[Change, ...]
-    # an input error for these bytes: (message, line, column)
-    error: Optional[Tuple[str, Optional[int], Optional[int]]] = None
+    error: Optional[CachedError] = None
 
     def error_for(self, display: str) -> Optional[str]:
         if self.error is None:
@@ -94,7 +96,7 @@ class Cache:
         path: Path,
         digest: str,
         changes: Tuple[Change, ...],
-        error: Optional[Tuple[str, Optional[int], Optional[int]]] = None,
+        error: Optional[CachedError] = None,
     ) -> None:
         stat = self._stat(path)
         if stat is None:
@@ -125,7 +127,7 @@ class Cache:
 
 
 def _verdict(entry: List) -> Verdict:
-    error = entry[4] if len(entry) > 4 and entry[4] else None
+    error = entry[4]
     return Verdict(entry[2], tuple(Change(*change) for change in entry[3]), tuple(error) if error else None)
 
 

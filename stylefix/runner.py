@@ -11,7 +11,7 @@ import stat
 import tempfile
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
-from stylefix.cache import Cache, Verdict, content_digest, open_cache
+from stylefix.cache import Cache, CachedError, Verdict, content_digest, open_cache
 from stylefix.config import Config
 from stylefix.discovery import discover, project_modules
 from stylefix.results import (
@@ -51,8 +51,7 @@ class Outcome:
     result: FileResult
     digest: Optional[str] = None
     cache_changes: Tuple[Change, ...] = ()
-    # an input error that depends only on the bytes, cached like a verdict: (message, line, column)
-    cache_error: Optional[Tuple[str, Optional[int], Optional[int]]] = None
+    cache_error: Optional[CachedError] = None  # cached like a verdict
 
 
 class FileChangedOnDisk(StylefixError):
