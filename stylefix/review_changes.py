@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 RENAME_RE = re.compile(r"^(\w+) -> (\w+)")
 IMPORT_MESSAGE_RE = re.compile(r"^(add |remove unused )")
+IMPORT_LINE_RE = re.compile(r"^(import|from)\s[^(]*$")
 IMPORTISH_RE = re.compile(r"^\s*(import\s|from\s|\)|#|$)|^\s+[\w\s,.]+,?\s*(#.*)?$")
 DIRECTIVE = "  # stylefix: skip[{}]"
 
@@ -135,6 +136,26 @@ def _importish(lines: Sequence[str]) -> bool:
     return all(IMPORTISH_RE.match(line) for line in lines)
 
 
+def _only_imports(lines: Sequence[str]) -> bool:
+    return bool(lines) and all(IMPORT_LINE_RE.match(line) for line in lines)
+
+
+def _leading_imports(lines: Sequence[str]) -> int:
+    count = 0
+    while count < len(lines) and IMPORT_LINE_RE.match(lines[count]):
+        count += 1
+    return count
+
+
+def _imports_apart(hunk: List[int], old_lines: Sequence[str], new_lines: Sequence[str]) -> List[List[int]]:
+    """A typing-generics hunk that difflib made of an import edit and the annotation below it, as two hunks."""
+    i1, i2, j1, j2 = hunk
+    old_count, new_count = _leading_imports(old_lines[i1:i2]), _leading_imports(new_lines[j1:j2])
+    if not (old_count or new_count) or (i1 + old_count == i2 and j1 + new_count == j2):
+        return [hunk]
+    return [[i1, i1 + old_count, j1, j1 + new_count], [i1 + old_count, i2, j1 + new_count, j2]]
+
+
 def hunk_units(codemod: str, text: str, staged: FixResult, new_text: str) -> List[Unit]:
     old_lines, new_lines = split_lines(text), split_lines(new_text)
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
@@ -145,11 +166,18 @@ def hunk_units(codemod: str, text: str, staged: FixResult, new_text: str) -> Lis
             merged[-1][1], merged[-1][3] = i2, j2
         else:
             merged.append([i1, i2, j1, j2])
+    if codemod == "typing-generics":
+        merged = [part for hunk in merged for part in _imports_apart(hunk, old_lines, new_lines)]
     rows = directive_rows(text)
     units = []
     for i1, i2, j1, j2 in merged:
         reasons = _reasons(staged.changes, i1, i2)
-        companion = codemod == "typing-generics" and bool(reasons) and all(IMPORT_MESSAGE_RE.match(r) for r in reasons)
+        imports = [reason for reason in reasons if IMPORT_MESSAGE_RE.match(reason)]
+        companion = codemod == "typing-generics" and (
+            bool(reasons) and len(imports) == len(reasons) or _only_imports(old_lines[i1:i2] + new_lines[j1:j2])
+        )
+        if codemod == "typing-generics" and not companion:
+            reasons = [reason for reason in reasons if reason not in imports]
         inside = [change.line for change in staged.changes if i1 < change.line <= i2]
         line = _pick_line([*inside, *range(i1 + 1, i2 + 1)], rows)
         units.append(Unit(codemod, reasons, i1, i2, new_lines[j1:j2], companion=companion, line=line))
