@@ -62,7 +62,8 @@ def main(argv: List[str]) -> int:
             print(f"== {result['project']}\n{result['section']}")
             for label in ("before", "after"):
                 by_codemod, by_directory, errors = result[label]  # type: ignore[misc]
-                print(f"check {label} init: {dict(by_codemod)}; changed files by directory {dict(by_directory)}; errors {errors}")
+                counts = f"{dict(by_codemod)}; changed files by directory {dict(by_directory)}; errors {errors}"
+                print(f"check {label} init: {counts}")
     return 0
 
 

@@ -39,6 +39,7 @@ NO_TERMINAL = (
 )
 CONTEXT_LINES = 2  # unchanged lines shown around a hunk
 COUNTED = ("accepted", "skipped", "edited")
+END_OF_TRANSMISSION = "\x04"  # Ctrl-D, read as a character with the terminal in cbreak mode: quit
 
 
 class QuitReview(Exception):
@@ -76,7 +77,11 @@ class Terminal:
             tty.setcbreak(descriptor)
             while True:
                 pressed = os.read(descriptor, 1).decode("utf-8", "replace").lower()
-                if pressed in KEYS and pressed:
+                if not pressed:
+                    raise EOFError("the terminal closed")
+                if pressed == END_OF_TRANSMISSION:
+                    return "q"
+                if pressed in KEYS:
                     return pressed
                 self.say(PROMPT, style="bold")
         finally:
@@ -306,7 +311,7 @@ def run_review(paths: Sequence[Path], select: Sequence[str], ignore: Sequence[st
         for path in sorted(found.files, key=str):
             if not review_file(path, config, terminal, tally):
                 break
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         terminal.say("\ninterrupted: the file under review was not written", style="red")
         print_summary(terminal, tally)
         return EXIT_INTERRUPTED

@@ -12,7 +12,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from stylefix.config import InvalidConfig, build_config
 from stylefix.report import EXIT_ERROR, EXIT_OK, make_console
-from stylefix.setup_project import Findings, Proposal, inspect_project, table_of
+from stylefix.setup_project import Findings, Proposal, inspect_project
 from stylefix.version import VERSION
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ def _count_text(findings: Findings) -> List[List[str]]:
 
 
 def summary_rows(findings: Findings) -> List[List[str]]:
-    rows = [["pyproject.toml", ("has [tool.stylefix]" if findings.has_section else "present") if findings.pyproject else "none"]]
+    state = ("has [tool.stylefix]" if findings.has_section else "present") if findings.pyproject else "none"
+    rows = [["pyproject.toml", state]]
     imported = [module for module in findings.local_modules if module.imported]
     local = ", ".join(f"{module.name} ({module.location})" for module in imported) or "none imported"
     local = f"{len(findings.local_modules)} names; imported by the project: {local}"
@@ -174,7 +175,3 @@ def run_init(path: Path, write: bool, force: bool, as_json: bool, color: Optiona
         return EXIT_ERROR
     click.echo(f"Wrote [tool.stylefix] to {written}", err=as_json)
     return EXIT_OK
-
-
-def proposed_table(findings: Findings) -> Dict[str, Any]:
-    return table_of(findings.proposals)

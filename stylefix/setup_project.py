@@ -44,7 +44,11 @@ PYTEST = "pytest"
 WITH_STDLIB, WITH_THIRD_PARTY, WITH_LOCAL, ALONE = "standard library", "third-party", "local", "a group of its own"
 FIX_RE = re.compile(r"; set in (?P<section>.+?): (?P<setting>[^;]+)$")
 SETTING_RE = re.compile(r'(?:"[^"]*"|[A-Za-z_][\w-]*) = (?:\[[^\]]*\]|"[^"]*"|[^,\s]+)')
-PYTEST_INI_FILES: Tuple[Tuple[str, str], ...] = (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
+PYTEST_INI_FILES: Tuple[Tuple[str, str], ...] = (
+    ("pytest.ini", "pytest"),
+    ("tox.ini", "pytest"),
+    ("setup.cfg", "tool:pytest"),
+)
 PYTEST_KEYS: Tuple[Tuple[str, str], ...] = (
     ("python_files", "test-files"),
     ("python_functions", "test-functions"),
@@ -142,11 +146,12 @@ def _top_level_imports(tree: ast.Module) -> List[Tuple[str, int, int]]:
     """(top-level name, first line, last line) of every absolute import at the module's top level."""
     found = []
     for statement in tree.body:
+        last = statement.end_lineno or statement.lineno
         if isinstance(statement, ast.Import):
             for alias in statement.names:
-                found.append((alias.name.partition(".")[0], statement.lineno, statement.end_lineno or statement.lineno))
+                found.append((alias.name.partition(".")[0], statement.lineno, last))
         elif isinstance(statement, ast.ImportFrom) and not statement.level and statement.module:
-            found.append((statement.module.partition(".")[0], statement.lineno, statement.end_lineno or statement.lineno))
+            found.append((statement.module.partition(".")[0], statement.lineno, last))
     return found
 
 
@@ -211,7 +216,11 @@ def _pytest_ini_patterns(root: Path) -> Tuple[str, Dict[str, Tuple[str, ...]]]:
         except (configparser.Error, UnicodeDecodeError):
             continue
         if parser.has_section(section):
-            values = {key: tuple(parser.get(section, key).split()) for key, _ in PYTEST_KEYS if parser.has_option(section, key)}
+            values = {
+                key: tuple(parser.get(section, key).split())
+                for key, _ in PYTEST_KEYS
+                if parser.has_option(section, key)
+            }
             return name, values
     return "", {}
 
@@ -338,7 +347,8 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
     missed = sorted(name for name in imported if name in locations and classify.group(name, 0, False) != LOCAL)
     if missed:
         where = ", ".join(f"{name} in {locations[name]}" for name in missed)
-        _set(proposals, "known-first-party", sorted(set(first_party) | set(missed)), f"imported as top-level names; local: {where}")
+        names = sorted(set(first_party) | set(missed))
+        _set(proposals, "known-first-party", names, f"imported as top-level names; local: {where}")
 
     default_stdlib = registry.SortImportsOptions().extra_standard_library
     with_stdlib = placements.get(WITH_STDLIB, 0)

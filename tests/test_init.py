@@ -5,7 +5,9 @@ import shutil
 from typing import Any, Dict, List
 
 from stylefix.registry import SortImportsOptions
+from stylefix.setup_output import PRE_COMMIT_SNIPPET
 from tests.helpers import PROJECT_ROOT, run_cli, write_files
+from tests.test_precommit import readme_snippets
 
 PYTEST_IS_STDLIB_BY_DEFAULT = "pytest" in SortImportsOptions().extra_standard_library
 # The style guide author's layout: packages in a sub-directory without __init__.py, tests importing the modules as
@@ -74,9 +76,8 @@ def test_WHEN_init_run_on_examples_THEN_it_reports_and_writes_nothing(tmp_path: 
         for name in ("test-names", "assert-order", "typing-generics", "sort-imports")
     }
     assert expected_counts == {count["name"]: count["changes"] for count in findings["counts"]}
-    assert {"inventory": "inventory/", "store": "inventory/store.py"} == {
-        module["name"]: module["location"] for module in findings["local_modules"] if module["name"] in ("inventory", "store")
-    }
+    locations = {module["name"]: module["location"] for module in findings["local_modules"]}
+    assert ("inventory/", "inventory/store.py") == (locations["inventory"], locations["store"])
     assert 4 == findings["pytest_functions"]
 
 
@@ -191,3 +192,9 @@ def test_WHEN_init_reads_pytest_ini_and_unittest_tests_THEN_it_proposes_the_test
     assert ["check_*.py"] == proposals["test-files"]["value"]
     assert "pytest.ini" in proposals["test-files"]["reason"]
     assert (2, 1) == (findings["unittest_methods"], findings["pytest_functions"])
+
+
+def test_WHEN_init_prints_the_pre_commit_snippet_THEN_it_is_the_readmes() -> None:
+    expected = readme_snippets()[0]
+
+    assert expected == PRE_COMMIT_SNIPPET

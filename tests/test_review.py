@@ -55,6 +55,12 @@ def _proposed(root: Path, relative: str, names: Sequence[str]) -> str:
     return fix_source(path.read_bytes(), path, config, names=list(names)).source.decode()
 
 
+def _editor(expression: str) -> str:
+    """An $EDITOR that rewrites the file it is given with a Python expression of its text `t`."""
+    script = f"import sys; p = sys.argv[1]; t = open(p).read(); open(p, 'w').write({expression})"
+    return f'{sys.executable} -c "{script}"'
+
+
 def _spawn(root: Path, args: Sequence[str], env: Optional[Dict[str, str]] = None) -> pexpect.spawn:
     environment = dict(os.environ)
     environment.pop("FORCE_COLOR", None)
@@ -166,7 +172,7 @@ def test_WHEN_review_AND_a_rename_is_edited_THEN_the_typed_name_replaces_every_r
 
 def test_WHEN_review_AND_a_hunk_is_edited_THEN_the_editors_text_is_written(tmp_path: Path) -> None:
     root = _project(tmp_path)
-    editor = f"{sys.executable} -c \"import sys; p = sys.argv[1]; t = open(p).read(); open(p, 'w').write(t.replace(':\\n', ':  # reviewed\\n', 1))\""
+    editor = _editor("t.replace(':\\n', ':  # reviewed\\n', 1)")
 
     screens = _session(root, ["--no-color", "--select", "typing-generics", "calc.py"], "en", env={"EDITOR": editor})
 
@@ -179,7 +185,7 @@ def test_WHEN_review_AND_a_hunk_is_edited_THEN_the_editors_text_is_written(tmp_p
 
 def test_WHEN_review_AND_an_edit_changes_behaviour_THEN_the_safety_net_refuses_the_file(tmp_path: Path) -> None:
     root = _project(tmp_path)
-    editor = f"{sys.executable} -c \"import sys; p = sys.argv[1]; t = open(p).read(); open(p, 'w').write(t.replace('sum', 'max'))\""
+    editor = _editor("t.replace('sum', 'max')")
     write_files(root, {"calc.py": "def total(values: list[int]) -> int: return sum(values)\n"})
 
     screens = _session(root, ["--no-color", "--select", "typing-generics", "calc.py"], "e", env={"EDITOR": editor})
@@ -248,11 +254,8 @@ def test_WHEN_review_AND_each_key_pressed_on_a_rename_THEN_the_session_ends_clea
         child.send("\r")  # the proposed name, accepted as it is
         child.expect(PROMPT)
         child.send("y")
-    for _ in range(2):
-        if child.expect([PROMPT, pexpect.EOF]) == 1:
-            break
+    while child.expect([PROMPT, pexpect.EOF]) == 0:
         child.send("n")
-    child.expect(pexpect.EOF) if not child.eof() else None
     child.close()
 
     text = (root / "tests/test_calc.py").read_text()

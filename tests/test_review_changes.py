@@ -29,7 +29,14 @@ def test_empty():
 CASES = [test_total, "test_total"]
 """
 IMPORTS = "import sys\nimport os\n\nimport requests\n\n\ndef main() -> None:\n    pass\n"
-ANNOTATIONS = "def first(values: list[int]) -> int:\n    return values[0]\n\n\ndef last(values: list[int]) -> int:\n    return values[-1]\n"
+ANNOTATIONS = """\
+def first(values: list[int]) -> int:
+    return values[0]
+
+
+def last(values: list[int]) -> int:
+    return values[-1]
+"""
 
 
 def _staged(tmp_path: Path, source: str, codemod: str, name: str = "module.py") -> FixResult:
