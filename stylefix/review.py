@@ -27,6 +27,7 @@ from stylefix.review_changes import (
     name_problem,
     rename_units,
     split_lines,
+    with_skipped_left_out,
 )
 
 logger = logging.getLogger(__name__)
@@ -221,8 +222,18 @@ class FileReview:
             if is_rename and decision.action in ("accept", "edit"):
                 unit = units[index]
                 self.renames.append(Change(codemod, unit.spans[0][0], f"{unit.old} -> {decision.name or unit.new}"))
-        applied = apply_renames(text, units, decisions) if is_rename else apply_hunks(text, units, decisions)
+        applied: Optional[str] = None
+        if codemod == "typing-generics":
+            applied = with_skipped_left_out(text, units, decisions, lambda marked: self.run_alone(codemod, marked))
+        if applied is None:
+            applied = apply_renames(text, units, decisions) if is_rename else apply_hunks(text, units, decisions)
         return applied, quit_now
+
+    def run_alone(self, codemod: str, text: str) -> str:
+        from stylefix.engine import fix_source
+
+        fixed = fix_source(text.encode(self.encoding), self.path, self.config, names=[codemod])
+        return fixed.source.decode(self.encoding)
 
 
 def _safety_problem(original: bytes, final: bytes, renames: Sequence[Change]) -> Optional[str]:

@@ -17,7 +17,7 @@ import keyword
 import logging
 import re
 import tokenize
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from stylefix.config import Config, is_test_function
 from stylefix.results import Change, FixResult
@@ -29,6 +29,8 @@ IMPORT_MESSAGE_RE = re.compile(r"^(add |remove unused )")
 IMPORT_LINE_RE = re.compile(r"^(import|from)\s[^(]*$")
 IMPORTISH_RE = re.compile(r"^\s*(import\s|from\s|\)|#|$)|^\s+[\w\s,.]+,?\s*(#.*)?$")
 DIRECTIVE = "  # stylefix: skip[{}]"
+# Marks a directive review adds only while it asks the codemod again; removed from the result.
+PENDING = "  # stylefix-review-pending"
 
 Span = Tuple[int, int, int]  # (row, first column, end column) of one occurrence, rows from 1
 
@@ -249,3 +251,46 @@ def name_problem(name: str, unit: Unit, text: str, config: Config, taken: Set[st
     if name != unit.old and (name in taken or re.search(rf"\b{re.escape(name)}\b", text)):
         return f"{name!r} is already used in this file"
     return None
+
+
+def with_skipped_left_out(
+    text: str, units: Sequence[Unit], decisions: Dict[int, Decision], run: Callable[[str], str]
+) -> Optional[str]:
+    """typing-generics with some annotation changes accepted and some not: the codemod itself runs again with the
+    refused ones marked skipped, so the imports it adds or removes are exactly those the accepted changes need
+    (a removed import may still be used by a refused one). None when that cannot be done (an edited hunk, a
+    refused one without a line for a directive): the caller then applies the import edits as they are."""
+    asked = [index for index, unit in enumerate(units) if not unit.companion]
+    if not any(unit.companion for unit in units) or any(_edited(decisions.get(index)) for index in asked):
+        return None
+    refused = [index for index in asked if not _taken(decisions.get(index))]
+    if not refused or len(refused) == len(asked) or any(not units[index].line for index in refused):
+        return None
+    lines = split_lines(text)
+    for row in sorted({units[index].line for index in refused}):
+        permanent = any(_is_directive(decisions.get(index)) and units[index].line == row for index in refused)
+        suffix = DIRECTIVE.format(units[0].codemod) + ("" if permanent else PENDING)
+        body = lines[row - 1].rstrip("\r\n")
+        lines[row - 1] = body + suffix + lines[row - 1][len(body) :]
+    result = split_lines(run("".join(lines)))
+    pending = DIRECTIVE.format(units[0].codemod) + PENDING
+    for index, line in enumerate(result):
+        body = line.rstrip("\r\n")
+        if body.endswith(pending):
+            result[index] = body[: -len(pending)] + line[len(body) :]
+    original = split_lines(text)
+    text = "".join(result)
+    # A refused change's directive covers its whole statement: an accepted change in the same one would be lost.
+    for index in asked:
+        unit = units[index]
+        if _taken(decisions.get(index)) and "".join(original[unit.start : unit.end]) in text:
+            return None
+    return text
+
+
+def _is_directive(decision: Optional[Decision]) -> bool:
+    return decision is not None and decision.action == "directive"
+
+
+def _edited(decision: Optional[Decision]) -> bool:
+    return decision is not None and decision.action == "edit"

@@ -14,6 +14,7 @@ from stylefix.review_changes import (
     hunk_units,
     name_problem,
     rename_units,
+    with_skipped_left_out,
 )
 from tests.helpers import make_config
 
@@ -27,6 +28,17 @@ def test_empty():
 
 
 CASES = [test_total, "test_total"]
+"""
+CALLABLES = """\
+from collections.abc import Callable
+
+
+def first(values: list[int], f: Callable[[int], int]) -> int:
+    return f(values[0])
+
+
+def last(values: list[int], g: Callable[[int], int]) -> int | None:
+    return g(values[-1])
 """
 IMPORTS = "import sys\nimport os\n\nimport requests\n\n\ndef main() -> None:\n    pass\n"
 ANNOTATIONS = """\
@@ -111,3 +123,24 @@ def test_WHEN_an_edited_name_is_checked_THEN_only_collectable_unused_identifiers
     assert [True, True, True, True, True, False] == [problem is not None for problem in problems]
     assert "would not be collected" in (problems[2] or "")
     assert "already used" in (problems[3] or "")
+
+
+def test_WHEN_one_annotation_is_refused_THEN_the_codemod_keeps_the_imports_it_still_needs(tmp_path: Path) -> None:
+    staged = _staged(tmp_path, CALLABLES, "typing-generics")
+    units = hunk_units("typing-generics", CALLABLES, staged, staged.source.decode())
+    asked = [index for index, unit in enumerate(units) if not unit.companion]
+    assert 2 == len(asked)
+
+    def run(text: str) -> str:
+        return _staged(tmp_path, text, "typing-generics").source.decode()
+
+    result = with_skipped_left_out(CALLABLES, units, {asked[1]: Decision("accept")}, run)
+
+    assert result is not None
+    lines = result.splitlines()
+    assert "from collections.abc import Callable" in lines
+    assert "def first(values: list[int], f: Callable[[int], int]) -> int:" in lines
+    assert "def last(values: List[int], g: typing.Callable[[int], int]) -> Optional[int]:" in lines
+    assert "stylefix" not in result
+    # TEST: with everything accepted there is nothing to leave out: the caller applies the hunks as they are
+    assert with_skipped_left_out(CALLABLES, units, {index: Decision("accept") for index in asked}, run) is None
