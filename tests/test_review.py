@@ -243,7 +243,7 @@ def test_WHEN_review_AND_no_terminal_THEN_it_refuses_pointing_to_fix_and_diff(tm
     assert TEST_CALC == (root / "tests/test_calc.py").read_text()
 
 
-@pytest.mark.parametrize("key", ["y", "n", "e", "s", "a", "q"])
+@pytest.mark.parametrize("key", ["y", "n", "e", "s", "a", "q", "\x04"])
 def test_WHEN_review_AND_each_key_pressed_on_a_rename_THEN_the_session_ends_cleanly(tmp_path: Path, key: str) -> None:
     root = _project(tmp_path)
     child = _spawn(root, ["--no-color", "--select", "test-names"])
@@ -260,7 +260,7 @@ def test_WHEN_review_AND_each_key_pressed_on_a_rename_THEN_the_session_ends_clea
 
     text = (root / "tests/test_calc.py").read_text()
     renamed = "def test_total():" not in text
-    expected_renamed = key in "yeaq" and key != "q"
+    expected_renamed = key in ("y", "e", "a")  # Ctrl-D (\x04) quits like q
     assert expected_renamed == renamed
     assert ("# stylefix: skip[test-names]" in text) == (key == "s")
     assert 0 == child.exitstatus
