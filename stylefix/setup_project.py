@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 import re
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 import warnings
 
 from codemods.sort_imports_precheck import LOCAL, STDLIB, THIRD_PARTY, classifier_for
@@ -124,17 +124,37 @@ def _parse(path: Path) -> Optional[ast.Module]:
         return None
 
 
+def _holds_python(directory: Path) -> bool:
+    """Python files in it, or a regular package (`vendor/lib/__init__.py` makes `vendor` importable)."""
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(PYTHON_SUFFIXES):
+                    return True
+                if entry.is_dir() and Path(entry.path, "__init__.py").is_file():
+                    return True
+    except OSError:
+        return False
+    return False
+
+
 def module_locations(config: Config, names: Any) -> Dict[str, str]:
-    """Where each of `names` lives: the shallowest module file or directory of that name, relative to the root."""
+    """Where each of `names` lives as something a test could import as a top-level name (a module file or a
+    directory of Python files, anywhere but inside a regular package): the shallowest, relative to the root.
+
+    Independent of sort-imports' own rule on purpose: init compares the two to find imports it would misfile."""
     excluder = Excluder(config)
     found: Dict[str, Tuple[int, str]] = {}
     root = config.root
     for current, dirnames, filenames in os.walk(root, followlinks=False):
         absolute = excluder.absolute(current)
         dirnames[:] = sorted(name for name in dirnames if not excluder.is_excluded_in(absolute, name, is_dir=True))
+        if Path(current) != root and "__init__.py" in filenames:
+            dirnames[:] = []  # inside a regular package: reached only through the package's own name
+            continue
         relative = Path(current).relative_to(root)
         depth = len(relative.parts)
-        candidates = [(name, name + "/") for name in dirnames]
+        candidates = [(name, name + "/") for name in dirnames if _holds_python(Path(current) / name)]
         candidates += [(name.rsplit(".", 1)[0], name) for name in filenames if name.endswith(PYTHON_SUFFIXES)]
         for name, entry in candidates:
             if name in names and (name not in found or depth < found[name][0]):
@@ -320,7 +340,6 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
     config = with_project_modules(build_config(root, None, data, table_of(proposals), "pyproject.toml"))
     files = discover([root], config).files
     local_names = project_modules(config)
-    locations = module_locations(config, local_names)
     imported: Dict[str, str] = {}  # top-level name -> a file that imports it
     placements: Dict[str, int] = {}
     for path in files:
@@ -341,10 +360,11 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
                 placements[placement] = placements.get(placement, 0) + 1
     findings.pytest_placement = placements
 
-    # Names the project imports that live in the project but that sort-imports would not file as local.
+    # Names the project imports that live in the project but that sort-imports would file as third-party.
+    locations = module_locations(config, local_names | set(imported))
     root_file = FileContext(path=root / "__init_probe__.py", config=config, is_test_file=False)
     classify = classifier_for(root_file, config.options("sort-imports"))
-    missed = sorted(name for name in imported if name in locations and classify.group(name, 0, False) != LOCAL)
+    missed = misfiled(imported, locations, lambda name: classify.group(name, 0, False))
     if missed:
         where = ", ".join(f"{name} in {locations[name]}" for name in missed)
         names = sorted(set(first_party) | set(missed))
@@ -377,6 +397,11 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
     findings.conflicts = find_conflicts(final)
     findings.settings = settings_that_stop(findings.conflicts)
     return findings
+
+
+def misfiled(imported: Iterable[str], locations: Mapping[str, str], group: Callable[[str], int]) -> List[str]:
+    """Imported top-level names that live in the project but that sort-imports would file as third-party."""
+    return sorted(name for name in set(imported) if name in locations and THIRD_PARTY == group(name))
 
 
 def nested_projects(config: Config) -> List[str]:

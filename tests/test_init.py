@@ -4,8 +4,11 @@ from pathlib import Path
 import shutil
 from typing import Any, Dict, List
 
+from codemods.sort_imports_precheck import Classifier
+from stylefix.config import load_config
 from stylefix.registry import SortImportsOptions
 from stylefix.setup_output import PRE_COMMIT_SNIPPET
+from stylefix.setup_project import misfiled, module_locations
 from tests.helpers import PROJECT_ROOT, run_cli, write_files
 from tests.test_precommit import readme_snippets
 
@@ -198,3 +201,19 @@ def test_WHEN_init_prints_the_pre_commit_snippet_THEN_it_is_the_readmes() -> Non
     expected = readme_snippets()[0]
 
     assert expected == PRE_COMMIT_SNIPPET
+
+
+def test_WHEN_local_modules_are_not_in_the_module_index_THEN_init_names_them_for_known_first_party(
+    tmp_path: Path,
+) -> None:
+    write_files(tmp_path, {**AUTHOR_FILES, "backend/inventory/json/__init__.py": "", "vendor/lib/__init__.py": ""})
+    config = load_config(tmp_path)
+    imported = ["store", "models", "os", "pytest", "json", "vendor", "requests"]
+    # A module index that knows none of the sub-directories (the rule sort-imports would follow without them).
+    narrow = Classifier(user={}, project_modules=frozenset(), own_package=None)
+
+    locations = module_locations(config, set(imported))
+    found = misfiled(imported, locations, lambda name: narrow.group(name, 0, False))
+
+    assert "backend/inventory/store.py" == locations["store"]
+    assert ["models", "store", "vendor"] == found
