@@ -6,7 +6,7 @@ UV := .uv-bootstrap/bin/uv
 endif
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: setup demo test fuzz bench corpus-check compare-isort lint clean
+.PHONY: setup demo test fuzz bench corpus-check init-check compare-isort lint clean
 
 setup: .venv/.synced
 	@# stylefix's own modules, byte-compiled so start-up does not pay for it (PYTHONDONTWRITEBYTECODE may be set).
@@ -36,6 +36,9 @@ lint: setup
 
 clean:
 	rm -rf .venv .uv-bootstrap .pytest_cache .hypothesis .stylefix_cache
+
+init-check: setup
+	$(RUN) python -m scripts.init_corpus
 
 compare-isort: setup
 	$(RUN) python -m scripts.compare_isort

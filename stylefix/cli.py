@@ -134,6 +134,32 @@ def explain(name: str) -> None:
 
 
 @cli.command()
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--write", is_flag=True, help="Add the proposed [tool.stylefix] section to pyproject.toml.")
+@click.option("--force", is_flag=True, help="With --write: replace an existing [tool.stylefix] section.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--color/--no-color", default=None, help="Colour the output (default: when it is a terminal).")
+def init(path: Path, write: bool, force: bool, as_json: bool, color: Optional[bool]) -> None:
+    """Read the project at PATH (default '.') and propose a [tool.stylefix] section; writes only with --write."""
+    from stylefix.setup_output import run_init
+
+    sys.exit(run_init(path, write, force, as_json, color))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, callback=_names, help="Review only these codemods (comma-separated).")
+@click.option("--ignore", multiple=True, callback=_names, help="Do not run these codemods (comma-separated).")
+@click.option("--color/--no-color", default=None, help="Colour the output (default: on).")
+def review(paths: Tuple[Path, ...], select: Tuple[str, ...], ignore: Tuple[str, ...], color: Optional[bool]) -> None:
+    """Walk the changes one by one in a terminal: y accept, n skip, e edit, s skip for good, a accept the rest of
+    the file, q quit."""
+    from stylefix.review import run_review
+
+    sys.exit(run_review(paths, select, ignore, color))
+
+
+@cli.command()
 def lsp() -> None:
     """Run the language server over stdio (formatting, diagnostics, code actions)."""
     from stylefix.lsp import serve

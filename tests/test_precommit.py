@@ -129,10 +129,10 @@ def test_WHEN_readme_snippets_read_THEN_one_per_hook_pinned_to_this_version() ->
     snippets = readme_snippets()
 
     assert [["stylefix"], ["stylefix-check"]] == [re.findall(r"- id: (\S+)", snippet) for snippet in snippets]
-    # every stylefix `rev` anywhere in the README, these and the one beside ruff
+    # every stylefix `rev` anywhere in the README: these, the one beside ruff and the one `stylefix init` prints
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     revs = re.findall(r"- repo: \S+/stylefix\n\s+rev: (\S+)", readme)
-    assert [f"v{VERSION}"] * 3 == revs
+    assert [f"v{VERSION}"] * 4 == revs
 
 
 def test_WHEN_stylefix_hook_run_twice_THEN_first_run_fixes_and_fails_second_passes(
