@@ -224,9 +224,8 @@ def _run_stdin(filename: Optional[Path], config: Any, options: Any, reporter: Re
 
 
 def _run_paths(targets: List[Path], config: Any, options: Any, reporter: Reporter) -> int:
-    from stylefix.runner import fix_paths
-
     from stylefix.isolation import Terminated
+    from stylefix.runner import fix_paths
 
     progress = _Progress(enabled=not reporter.quiet and reporter.output_format == "text", color=reporter.color)
     signal.signal(signal.SIGTERM, _terminate)

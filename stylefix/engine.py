@@ -12,7 +12,7 @@ import warnings
 from stylefix import registry
 from stylefix.config import Config, is_test_file
 from stylefix.context import FileContext
-from stylefix.depth import TooDeeplyNested, check_depth, nesting_error, refused_for_nesting
+from stylefix.depth import TooDeeplyNested, check_depth, nesting_error, recursion_room, refused_for_nesting
 from stylefix.directives import Directives, parse_directives
 from stylefix.results import BinaryFile, Change, FixResult, UndecodableSource, UnparseableSource
 
@@ -224,15 +224,16 @@ def fix_source(
         gates = [gate_for_class(codemod) for codemod in codemods]
     else:
         gates = [gate_for(name) for name in _selected(config, names)]
-    result = run_codemods(source, path, config, gates, strict=safe)
-    if safe and result.changes:
-        from stylefix.safety import verify
+    with recursion_room():
+        result = run_codemods(source, path, config, gates, strict=safe)
+        if safe and result.changes:
+            from stylefix.safety import verify
 
-        def rerun(new_source: bytes, names: Optional[Sequence[str]] = None) -> FixResult:
-            chosen = gates if names is None else [gate for gate in gates if gate.name in names]
-            return run_codemods(new_source, path, config, chosen)
+            def rerun(new_source: bytes, names: Optional[Sequence[str]] = None) -> FixResult:
+                chosen = gates if names is None else [gate for gate in gates if gate.name in names]
+                return run_codemods(new_source, path, config, chosen)
 
-        verify(source, result, path, config, rerun)
+            verify(source, result, path, config, rerun)
     return result
 
 
