@@ -64,10 +64,11 @@ def tree_depth(tree: ast.AST, source: bytes) -> int:
     lines: List[bytes] = []
     while stack:
         node, depth = pop()
-        if isinstance(node, (ast.Constant, ast.JoinedStr)) and _long_span(node):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and getattr(node, "end_lineno", None) is not None:
             if not lines:
                 lines = source.splitlines(keepends=True)
-            depth += NESTED_PIECE_COST * (_string_pieces(node, lines) - 1)
+            if _long_span(node, lines):
+                depth += NESTED_PIECE_COST * (_string_pieces(node, lines) - 1)
         if depth > deepest:
             deepest = depth
         step = NESTED_PIECE_COST * len(node.values) if isinstance(node, ast.BoolOp) else ITEM_COST
@@ -82,14 +83,14 @@ def tree_depth(tree: ast.AST, source: bytes) -> int:
     return deepest
 
 
-def _long_span(node: ast.AST) -> bool:
-    # Only a string literal this long can hold more pieces than the limit; anything shorter is not looked at.
-    end_line = getattr(node, "end_lineno", None)
-    if end_line is None:
-        return False
-    if end_line - node.lineno >= MAX_DEPTH // 2:
-        return True
-    return end_line == node.lineno and (node.end_col_offset or 0) - node.col_offset >= MAX_DEPTH * 2
+def _long_span(node: ast.AST, lines: List[bytes]) -> bool:
+    # Only a literal this long can hold more pieces than the limit (a piece is 2 characters at least).
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    if first == last:
+        length = (node.end_col_offset or 0) - node.col_offset
+    else:
+        length = sum(len(line) for line in lines[first : last + 1])
+    return length >= 2 * MAX_DEPTH // NESTED_PIECE_COST
 
 
 def _string_pieces(node: ast.AST, lines: List[bytes]) -> int:
