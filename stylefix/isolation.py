@@ -166,15 +166,23 @@ class Pool(Generic[Item, Result]):
     def _step(self) -> None:
         """Hand out chunks to idle workers, then wait for a result, a death or a time limit."""
         now = time.monotonic()
-        for worker in self.workers:
+        for worker in list(self.workers):
             if not worker.in_hand and self.queue:
                 chunk = self.queue.popleft()
                 worker.in_hand.extend(chunk)
                 worker.started = now
-                worker.connection.send(chunk)
+                try:
+                    worker.connection.send(chunk)
+                except OSError:  # the worker died between two chunks: no file was in hand
+                    worker.process.join()
+                    self._replace(worker, None)
         busy = [worker for worker in self.workers if worker.in_hand]
         if not busy:
-            raise RuntimeError("no worker has work, yet results are missing")
+            if not self.queue:
+                raise RuntimeError("no worker has work, yet results are missing")
+            if not self.workers:
+                self.workers.append(self._start())
+            return  # a worker was replaced: hand out its chunk on the next step
         wait_for: Optional[float] = None
         if self.timeout is not None:
             wait_for = max(0.0, min(worker.started + self.timeout for worker in busy) - now)
@@ -203,13 +211,13 @@ class Pool(Generic[Item, Result]):
             return False
         return True
 
-    def _replace(self, worker: _Worker, message: str) -> None:
+    def _replace(self, worker: _Worker, message: Optional[str]) -> None:
         """The worker is gone: its file in hand fails with `message`, the rest of its chunk is queued again."""
-        if worker.in_hand:
+        if worker.in_hand and message is not None:
             index, item = worker.in_hand.popleft()
             self.results[index] = self.failed(item, message)
-            if worker.in_hand:
-                self.queue.appendleft(list(worker.in_hand))
+        if worker.in_hand:
+            self.queue.appendleft(list(worker.in_hand))
         worker.connection.close()
         position = self.workers.index(worker)
         if self.queue:

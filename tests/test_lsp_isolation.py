@@ -13,7 +13,7 @@ import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.test_lsp import format_document, make_project, open_document
-from tests.test_pathological import DEEP, FULL, SHAPES
+from tests.test_pathological import DEEP, FULL, PYPROJECT, SHAPES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -106,7 +106,7 @@ async def test_WHEN_20000_term_expression_opened_THEN_one_too_deep_diagnostic_an
 async def test_WHEN_pathological_documents_opened_THEN_each_answered_and_the_deep_ones_refused(
     client: LanguageClient, workspace: Path
 ) -> None:
-    root = make_project(workspace, "shapes", {})
+    root = make_project(workspace, "shapes", {"pyproject.toml": PYPROJECT})
     answered = {}
 
     for name, shape in SHAPES.items():

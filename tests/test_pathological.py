@@ -13,11 +13,14 @@ import pytest
 from tests.helpers import run_cli, write_files
 
 FULL = os.environ.get("STYLEFIX_FUZZ_FULL", "") not in ("", "0")
+# At full sizes a few files legitimately take long (a 2 MB line): a shorter limit keeps `make fuzz` bounded and
+# exercises the `timeout` key.
+PYPROJECT = "[tool.stylefix]\ntimeout = 20\n" if FULL else "[tool.stylefix]\n"
 # Every file starts with imports out of order, so sort-imports wants it and LibCST would have to parse it.
 IMPORTS = "import sys\nimport os\n"
 DEEP = "too deeply nested for stylefix to process safely"
 # The one-line errors a pathological file may end in, besides being processed.
-ACCEPTED_ERRORS = re.compile(rf"{DEEP} \(depth .*, limit \d+\)|gave up after \d+ s|cannot parse: .*")
+ACCEPTED_ERRORS = re.compile(rf"{DEEP} \(depth .*, limit \d+\)|gave up after \d+ s|cannot parse: .*|cannot decode: .*")
 
 
 class Shape(NamedTuple):
@@ -82,7 +85,7 @@ PROCESSED_LINE = re.compile(r"^would change (\S+) \(")
 
 
 def write_shapes(root: Path, full: bool) -> List[str]:
-    files = {"pyproject.toml": "[tool.stylefix]\n"}
+    files = {"pyproject.toml": PYPROJECT}
     for name, shape in SHAPES.items():
         files[f"pkg/{name}"] = shape.write(shape.full if full else shape.small)
     write_files(root, files)
