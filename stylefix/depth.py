@@ -41,7 +41,7 @@ _NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"()[]{}")
 # What nests an expression one level deeper without nesting brackets: binary and unary operators (a run of
 # operator characters counts once, so a `# -----` ruler does not count), `if`, `lambda`, `not`, and a trailer
 # after a trailer or a name (`a[0][0]`, `f()()`, `a.b.c`).
-_NESTING_TOKENS = re.compile(rb"[-+*/%@&|^~<>]+|\b(?:if|lambda|not)\b|[\])]\s*[\[(]|\w\.[A-Za-z_]")
+_NESTING_TOKENS = re.compile(rb"[-+*/%@&|^~<>]+|\b(?:if|lambda|not)\b|[\])]\s*[\[(]|(?<=\w)\.[A-Za-z_]")
 
 
 class TooDeeplyNested(UnparseableSource):

@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from stylefix.config import Config, InvalidConfig, load_config
+from stylefix.isolation import ChildCaller
 from stylefix.results import Change, StylefixError
 from stylefix.version import VERSION
 
@@ -153,12 +154,14 @@ def _fix_text_plain(text: str, path: Path, config: Config, names: Optional[Seque
     return replace(outcome, error=StylefixError(error.message, error.line, error.column))
 
 
-def fix_text_isolated(text: str, path: Path, config: Config, names: Optional[Sequence[str]] = None) -> Outcome:
-    """`fix_text` in a forked child: a crash or a hang costs this document's answer, never the server."""
-    from stylefix.isolation import ChildFailed, call_in_child
+def fix_text_isolated(
+    caller: ChildCaller[Outcome], text: str, path: Path, config: Config, names: Optional[Sequence[str]] = None
+) -> Outcome:
+    """`fix_text` in a child process: a crash or a hang costs this document's answer, never the server."""
+    from stylefix.isolation import ChildFailed
 
     try:
-        return call_in_child(_fix_text_plain, (text, path, config, names), config.timeout)
+        return caller.call((text, path, config, names), config.timeout)
     except ChildFailed as error:
         logger.warning("%s: %s", path, error)
         return Outcome(text, error=StylefixError(str(error), 1, 1))
@@ -235,8 +238,9 @@ class StylefixServer(LanguageServer):
         self.warned_roots: Set[Path] = set()
         # (root, module name) pairs the index was rebuilt for, so a file outside the index costs one rebuild only
         self.rescanned: Set[Tuple[Path, str]] = set()
-        # Documents are fixed in forked children; a fork in the middle of an import would deadlock the child.
+        # Documents are fixed in a forked child; a fork in the middle of an import would deadlock the child.
         self.preloading: Optional[threading.Thread] = None
+        self.fixer: ChildCaller[Outcome] = ChildCaller(_fix_text_plain)
 
     def document_path(self, document: TextDocument) -> Path:
         path = Path(document.path or "untitled.py")
@@ -291,7 +295,7 @@ class StylefixServer(LanguageServer):
         if self.preloading is not None:
             self.preloading.join()
             self.preloading = None
-        result = cached if cached is not None and cached.text == text else fix_text_isolated(text, path, config, names)
+        result = cached if cached is not None and cached.text == text else fix_text_isolated(self.fixer, text, path, config, names)
         self.results[key] = result
         while len(self.results) > RESULT_CACHE_SIZE:
             del self.results[next(iter(self.results))]
