@@ -20,7 +20,7 @@ from stylefix.results import UnparseableSource
 # of about 1,320 for operator chains, `and` chains and implicit string concatenation; nested brackets stop at 200
 # levels in CPython's tokenizer (a depth of about 400 here). Past a few thousand levels LibCST's native parser
 # takes minutes, then overflows its stack (SIGSEGV). The limit keeps well over half of the headroom in hand;
-# a file at the limit costs 1 to 1.7 s (docs/reliability.md).
+# a file at the limit costs 0.7 to 1.7 s (docs/reliability.md).
 MAX_DEPTH = 500
 # Python's recursion limit while stylefix works on a file: LibCST's visitors recurse a few frames per level of
 # the tree. At 4,000 frames the visitors still end in a clean RecursionError, not a C stack overflow (measured
