@@ -50,4 +50,5 @@ bench: setup
 	$(RUN) python -m scripts.bench
 
 fuzz: setup
-	STYLEFIX_FUZZ_EXAMPLES=2000 $(RUN) pytest -q -p no:cacheprovider tests/test_fuzz.py
+	STYLEFIX_FUZZ_EXAMPLES=2000 STYLEFIX_FUZZ_FULL=1 $(RUN) pytest -q -p no:cacheprovider \
+		tests/test_fuzz.py tests/test_pathological.py tests/test_lsp_isolation.py

@@ -1,6 +1,7 @@
 """The `stylefix` command: a thin Click layer over the runner; prints results and returns the exit code."""
 import logging
 from pathlib import Path
+import signal
 import sys
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
@@ -8,7 +9,7 @@ import click
 
 from stylefix import registry
 from stylefix.config import InvalidConfig, common_base, load_config
-from stylefix.report import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, Reporter
+from stylefix.report import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Reporter
 from stylefix.results import Mode, Status
 from stylefix.version import VERSION
 
@@ -51,6 +52,12 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="With '-': the path of the file on stdin (config lookup, test-file rules).",
         ),
         click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU)."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="SECONDS",
+            help="Give up on a file after this many seconds (default: the `timeout` key, else 60).",
+        ),
         click.option("--no-cache", is_flag=True, help="Do not read or write .stylefix_cache/."),
         click.option("--fast", is_flag=True, help="Skip the safety net (output re-parse and stability check)."),
         click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
@@ -182,6 +189,7 @@ def run(
     force_exclude: bool,
     stdin_filename: Optional[Path],
     jobs: Optional[int],
+    timeout: Optional[float],
     no_cache: bool,
     fast: bool,
     quiet: bool,
@@ -202,7 +210,9 @@ def run(
         config = load_config(start, config_file, select=select, ignore=ignore, extend_exclude=exclude)
     except InvalidConfig as error:
         return _fail(str(error))
-    options = RunOptions(mode=mode, safe=not fast, use_cache=not no_cache, jobs=jobs or 0, force_exclude=force_exclude)
+    options = RunOptions(
+        mode=mode, safe=not fast, use_cache=not no_cache, jobs=jobs or 0, force_exclude=force_exclude, timeout=timeout
+    )
     reporter = Reporter(mode=mode, output_format=output_format, quiet=quiet, verbose=verbose, color=color)
     from stylefix.conflicts import find_conflicts
 
@@ -240,18 +250,29 @@ def _run_stdin(filename: Optional[Path], config: Any, options: Any, reporter: Re
 
 
 def _run_paths(targets: List[Path], config: Any, options: Any, reporter: Reporter) -> int:
+    from stylefix.isolation import Terminated
     from stylefix.runner import fix_paths
 
     progress = _Progress(enabled=not reporter.quiet and reporter.output_format == "text", color=reporter.color)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         with progress:
             for result in fix_paths(targets, config, options, on_total=progress.start):
                 progress.advance()
                 reporter.result(result)
+    except Terminated:
+        click.echo("stylefix: terminated; every file is either unchanged or fully fixed", err=True)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         click.echo("stylefix: interrupted; every file is either unchanged or fully fixed", err=True)
         return EXIT_INTERRUPTED
     return reporter.finish()
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    from stylefix.isolation import Terminated
+
+    raise Terminated()
 
 
 # A progress bar is worth drawing only for runs that take a noticeable time.

@@ -41,6 +41,9 @@ DEFAULT_TEST_FILES: Tuple[str, ...] = ("test_*.py", "*_test.py")
 DEFAULT_TEST_FUNCTIONS: Tuple[str, ...] = ("test",)
 DEFAULT_TEST_CLASSES: Tuple[str, ...] = ("Test",)
 CACHE_DIR_NAME = ".stylefix_cache"
+# Seconds a file may take before it is given up: generous, as the slowest real file measured takes 3 s
+# (docs/reliability.md); only pathological input comes near it.
+DEFAULT_TIMEOUT = 60.0
 
 
 class InvalidConfig(Exception):
@@ -61,6 +64,7 @@ class Config:
     codemod_options: Mapping[str, Any] = field(default_factory=dict)
     # Top-level names of the project's own modules, filled in once per run by discovery (sort-imports uses it).
     project_modules: FrozenSet[str] = frozenset()
+    timeout: float = DEFAULT_TIMEOUT  # seconds per file (not in the fingerprint: a time limit is never cached)
 
     def options(self, name: str) -> Any:
         found = self.codemod_options.get(name)
@@ -163,6 +167,7 @@ TOP_LEVEL_KEYS: Tuple[str, ...] = (
     "test-classes",
     "known-first-party",
     "known-third-party",
+    "timeout",
 )
 
 
@@ -280,6 +285,10 @@ def build_config(
     if line_length <= 0:
         raise InvalidConfig(f"{where}: line-length: invalid value {line_length!r}; expected a positive integer")
 
+    timeout = table.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise InvalidConfig(f"{where}: timeout: invalid value {timeout!r}; expected a positive number of seconds")
+
     first_party = strings("known-first-party", ())
     third_party = strings("known-third-party", ())
     codemod_options: Dict[str, Any] = {}
@@ -313,6 +322,7 @@ def build_config(
         test_functions=test_functions,
         test_classes=test_classes,
         codemod_options=codemod_options,
+        timeout=float(timeout),
     )
 
 

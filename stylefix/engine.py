@@ -12,6 +12,7 @@ import warnings
 from stylefix import registry
 from stylefix.config import Config, is_test_file
 from stylefix.context import FileContext
+from stylefix.depth import TooDeeplyNested, check_depth, nesting_error, recursion_room, refused_for_nesting
 from stylefix.directives import Directives, parse_directives
 from stylefix.results import BinaryFile, Change, FixResult, UndecodableSource, UnparseableSource
 
@@ -85,8 +86,12 @@ def cpython_error(source: bytes) -> Optional[UnparseableSource]:
             warnings.simplefilter("ignore")
             compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
+        if refused_for_nesting(error):
+            return nesting_error(source, error)
         return UnparseableSource(f"cannot parse: {error.msg}", error.lineno, error.offset)
-    except (ValueError, UnicodeDecodeError, MemoryError, RecursionError) as error:
+    except (MemoryError, RecursionError) as error:
+        return nesting_error(source, error)
+    except (ValueError, UnicodeDecodeError) as error:
         return UnparseableSource(f"cannot parse: {error}")
     return None
 
@@ -124,9 +129,22 @@ def check_syntax(source: bytes, strict: bool, file: Optional[FileContext] = None
     error = cpython_error(source)
     if error is None:
         return
+    if isinstance(error, TooDeeplyNested):
+        raise error
+    check_depth(source, None)
     _parse(source)
     if strict:
         raise newer_syntax(error)
+
+
+def guard_depth(source: bytes, file: FileContext) -> None:
+    """Refuse, before LibCST sees it, a file nested deeper than LibCST handles safely (stylefix/depth.py)."""
+    tree = file.python_tree(source)
+    if tree is None:
+        error = cpython_error(source)
+        if isinstance(error, TooDeeplyNested):
+            raise error
+    check_depth(source, tree)
 
 
 def _has_line_directives(directives: Directives) -> bool:
@@ -149,6 +167,7 @@ def run_codemods(
 
     from stylefix.codemod import SOURCE_KEY
 
+    guard_depth(source, file)
     tree = _parse(source)
     current: Optional[bytes] = source  # what pre-checks look at; None once stale, regenerated only when asked
     changes: List[Change] = []
@@ -205,15 +224,16 @@ def fix_source(
         gates = [gate_for_class(codemod) for codemod in codemods]
     else:
         gates = [gate_for(name) for name in _selected(config, names)]
-    result = run_codemods(source, path, config, gates, strict=safe)
-    if safe and result.changes:
-        from stylefix.safety import verify
+    with recursion_room():
+        result = run_codemods(source, path, config, gates, strict=safe)
+        if safe and result.changes:
+            from stylefix.safety import verify
 
-        def rerun(new_source: bytes, names: Optional[Sequence[str]] = None) -> FixResult:
-            chosen = gates if names is None else [gate for gate in gates if gate.name in names]
-            return run_codemods(new_source, path, config, chosen)
+            def rerun(new_source: bytes, names: Optional[Sequence[str]] = None) -> FixResult:
+                chosen = gates if names is None else [gate for gate in gates if gate.name in names]
+                return run_codemods(new_source, path, config, chosen)
 
-        verify(source, result, path, config, rerun)
+            verify(source, result, path, config, rerun)
     return result
 
 

@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from stylefix.config import Config, InvalidConfig, load_config
+from stylefix.isolation import ChildCaller
 from stylefix.results import Change, StylefixError
 from stylefix.version import VERSION
 
@@ -144,6 +145,28 @@ def fix_text(text: str, path: Path, config: Config, names: Optional[Sequence[str
     return Outcome(result.source.decode(encoding), changes=result.changes)
 
 
+def _fix_text_plain(text: str, path: Path, config: Config, names: Optional[Sequence[str]]) -> Outcome:
+    outcome = fix_text(text, path, config, names)
+    if outcome.error is None:
+        return outcome
+    # Only the plain error crosses back to the server (every subclass may not rebuild from its pickled form).
+    error = outcome.error
+    return replace(outcome, error=StylefixError(error.message, error.line, error.column))
+
+
+def fix_text_isolated(
+    caller: ChildCaller[Outcome], text: str, path: Path, config: Config, names: Optional[Sequence[str]] = None
+) -> Outcome:
+    """`fix_text` in a child process: a crash or a hang costs this document's answer, never the server."""
+    from stylefix.isolation import ChildFailed
+
+    try:
+        return caller.call((text, path, config, names), config.timeout)
+    except ChildFailed as error:
+        logger.warning("%s: %s", path, error)
+        return Outcome(text, error=StylefixError(str(error), 1, 1))
+
+
 def _line_range(lines: Sequence[str], line: int, start: int, units: Units) -> types.Range:
     """From character `start` (code points) of 0-based `line` to its end, clamped to the document."""
     if not lines:
@@ -215,6 +238,9 @@ class StylefixServer(LanguageServer):
         self.warned_roots: Set[Path] = set()
         # (root, module name) pairs the index was rebuilt for, so a file outside the index costs one rebuild only
         self.rescanned: Set[Tuple[Path, str]] = set()
+        # Documents are fixed in a forked child; a fork in the middle of an import would deadlock the child.
+        self.preloading: Optional[threading.Thread] = None
+        self.fixer: ChildCaller[Outcome] = ChildCaller(_fix_text_plain)
 
     def document_path(self, document: TextDocument) -> Path:
         path = Path(document.path or "untitled.py")
@@ -266,7 +292,10 @@ class StylefixServer(LanguageServer):
             return Outcome(text, excluded=True)
         key = (document.uri, tuple(names) if names is not None else None, config.fingerprint(), str(path))
         cached = self.results.pop(key, None)
-        result = cached if cached is not None and cached.text == text else fix_text(text, path, config, names)
+        if self.preloading is not None:
+            self.preloading.join()
+            self.preloading = None
+        result = cached if cached is not None and cached.text == text else fix_text_isolated(self.fixer, text, path, config, names)
         self.results[key] = result
         while len(self.results) > RESULT_CACHE_SIZE:
             del self.results[next(iter(self.results))]
@@ -370,7 +399,8 @@ def make_server() -> StylefixServer:
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: StylefixServer, params: types.InitializedParams) -> None:
-        threading.Thread(target=_preload, name="stylefix-preload", daemon=True).start()
+        ls.preloading = threading.Thread(target=_preload, name="stylefix-preload", daemon=True)
+        ls.preloading.start()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: StylefixServer, params: types.DidOpenTextDocumentParams) -> None:

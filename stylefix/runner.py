@@ -1,12 +1,10 @@
 """Files in, results out: `fix_file` (read, decide, write), `fix_stdin`, and `fix_paths` (discovery, cache, pool)."""
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 import difflib
+import functools
 import logging
-import multiprocessing
 import os
 from pathlib import Path
-import signal
 import stat
 import tempfile
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
@@ -14,6 +12,7 @@ from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 from stylefix.cache import Cache, CachedError, Verdict, content_digest, open_cache
 from stylefix.config import Config
 from stylefix.discovery import discover, project_modules
+from stylefix.isolation import Pool, no_termination
 from stylefix.results import (
     BinaryFile,
     Change,
@@ -42,6 +41,7 @@ class RunOptions:
     force_exclude: bool = False
     names: Optional[Tuple[str, ...]] = None  # run only these codemods (e.g. the LSP's organizeImports)
     codemods: Optional[Tuple[type, ...]] = None  # other codemod classes altogether (tests of the safety net)
+    timeout: Optional[float] = None  # seconds per file; None: the configuration's `timeout`; 0: no limit
 
 
 @dataclass
@@ -92,18 +92,19 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
     with open(target, "rb") as handle:
         if handle.read() != original:
             raise FileChangedOnDisk("changed on disk while stylefix was running, not overwritten")
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".stylefix-tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(new)
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        os.replace(temporary, target)
-    except BaseException:
+    with no_termination():  # SIGTERM waits until the file is replaced: never a stray temporary file
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".stylefix-tmp")
         try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(new)
+            os.chmod(temporary, stat.S_IMODE(info.st_mode))
+            os.replace(temporary, target)
+        except BaseException:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+            raise
 
 
 def _error(display: str, message: str) -> Outcome:
@@ -119,6 +120,7 @@ def process_source(
     try:
         fixed = fix_source(source, path, config, names=options.names, safe=options.safe, codemods=options.codemods)
     except (UnparseableSource, UndecodableSource, BinaryFile) as error:
+        # Cached, "too deeply nested" included: the verdict depends only on the bytes and stylefix's version.
         outcome = _error(display, error.located(display))
         outcome.digest, outcome.cache_error = digest, (error.message, error.line, error.column)
         return outcome
@@ -187,43 +189,8 @@ def fix_stdin(source: bytes, filename: Optional[Path], config: Config, options: 
     return result
 
 
-# Worker-process state, set once per worker by the pool initializer (fork copies it; nothing is pickled per task).
-_WORKER: dict = {}
-
-
-def _init_worker(config: Config, options: RunOptions, stop: Optional[object]) -> None:
-    # Ctrl-C goes to the whole process group; the parent decides, workers finish the file in hand.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER.update(config=config, options=options, stop=stop)
-
-
-def _process_chunk(paths: List[Path]) -> List[Outcome]:
-    config, options, stop = _WORKER["config"], _WORKER["options"], _WORKER.get("stop")
-    outcomes = []
-    for path in paths:
-        if stop is not None and stop.is_set():
-            break
-        outcomes.append(fix_file(path, config, options))
-    return outcomes
-
-
-def _chunks(paths: List[Path], jobs: int) -> List[List[Path]]:
-    size = max(1, min(MAX_CHUNK, len(paths) // (jobs * 4) or 1))
-    return [paths[start : start + size] for start in range(0, len(paths), size)]
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    # fork where there is one: workers start in milliseconds and share the parent's imported LibCST.
-    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-
-
-def _default_executor(jobs: int, config: Config, options: RunOptions, stop: object) -> Executor:
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_mp_context(), initializer=_init_worker, initargs=(config, options, stop)
-    )
-
-
-ExecutorFactory = Callable[[int, Config, RunOptions, object], Executor]
+def _chunks_size(count: int, jobs: int) -> int:
+    return max(1, min(MAX_CHUNK, count // (jobs * 4) or 1))
 
 
 def _preload(config: Config) -> None:
@@ -234,33 +201,30 @@ def _preload(config: Config) -> None:
         registry.SPECS[name].load()
 
 
-def _run_work(
-    work: List[Path], config: Config, options: RunOptions, executor_factory: Optional[ExecutorFactory]
-) -> Iterator[Outcome]:
-    """Outcomes for `work` in order. The pool is started here, before the caller draws anything (a progress
-    bar's thread must not exist yet when workers fork)."""
+def _run_work(work: List[Path], config: Config, options: RunOptions) -> Iterator[Outcome]:
+    """Outcomes for `work` in order, each file processed in a worker process (stylefix/isolation.py), even with
+    one job: a crash or a hang costs that file only. The workers start here, before the caller draws anything
+    (a progress bar's thread must not exist yet when they fork)."""
     jobs = options.jobs or available_cpus()
-    if executor_factory is None and (jobs == 1 or len(work) < MIN_FILES_FOR_POOL):
-        return (fix_file(path, config, options) for path in work)
-    _preload(config)
-    stop = _mp_context().Event()
-    executor = (executor_factory or _default_executor)(jobs, config, options, stop)
-    futures = [executor.submit(_process_chunk, chunk) for chunk in _chunks(work, jobs)]
-    return _collect(executor, futures, stop)
+    if len(work) < MIN_FILES_FOR_POOL:
+        jobs = 1  # LibCST is imported by the worker only if a file needs it
+    else:
+        _preload(config)
+    timeout = options.timeout if options.timeout is not None else config.timeout
+    pool = Pool(
+        work,
+        task=functools.partial(fix_file, config=config, options=options),
+        failed=_failed,
+        jobs=jobs,
+        chunk_size=_chunks_size(len(work), jobs),
+        timeout=timeout or None,
+    )
+    return pool.results_in_order()
 
 
-def _collect(executor: Executor, futures: List[Future], stop: object) -> Iterator[Outcome]:
-    try:
-        for future in futures:
-            yield from future.result()
-    except BaseException:
-        # Ctrl-C or a broken pool: let workers finish the file in hand (writes are atomic), start nothing new.
-        stop.set()
-        for future in futures:
-            future.cancel()
-        executor.shutdown(wait=True, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
+def _failed(path: Path, message: str) -> Outcome:
+    # Not cached: a crash or a time limit may not happen again (memory, load, a longer --timeout).
+    return _error(str(path), f"{path}:1:1: {message}")
 
 
 def _cached_result(path: Path, verdict: Verdict, mode: Mode) -> Optional[FileResult]:
@@ -278,7 +242,6 @@ def fix_paths(
     paths: Sequence[Path],
     config: Config,
     options: RunOptions,
-    executor_factory: Optional[ExecutorFactory] = None,
     on_total: Optional[Callable[[int], None]] = None,
 ) -> Iterator[FileResult]:
     """Results for every file under `paths`, in a stable (sorted) order; never raises for a bad file."""
@@ -302,7 +265,7 @@ def fix_paths(
             ready[path] = hit
         else:
             work.append(path)
-    outcomes = _run_work(work, config, options, executor_factory) if work else iter(())
+    outcomes = _run_work(work, config, options) if work else iter(())
     try:
         for path in files:
             if path in ready:
