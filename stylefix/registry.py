@@ -31,7 +31,8 @@ class TestNamesOptions:
     __test__ = False  # not a pytest test class, despite the name
 
     unittest: bool = False
-    max_length: int = 120
+    # The shortest name the guide allows, `def test_WHEN_a_THEN_b`, is 22 characters.
+    max_length: int = field(default=120, metadata={"minimum": 22})
 
 
 @dataclass(frozen=True)
