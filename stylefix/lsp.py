@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 import difflib
 import io
 import logging
+import os
 from pathlib import Path
 import re
 import sys
@@ -490,6 +491,13 @@ def make_server() -> StylefixServer:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: StylefixServer, params: Any) -> None:
         ls.shut_down = True
+
+    @server.feature(types.EXIT)
+    def exit_server(ls: StylefixServer, params: Any) -> None:
+        # Every answer has been written by now; leave at once rather than wait for the reader thread on stdin.
+        sys.stdout.flush()
+        logging.shutdown()
+        os._exit(0 if ls.shut_down else 1)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
