@@ -4,12 +4,13 @@ import json
 import os
 from pathlib import Path
 import pty
+import re
 import subprocess
 from typing import Dict, List
 
 import pytest
 
-from tests.helpers import STYLEFIX, run_cli, write_files
+from tests.helpers import PROJECT_ROOT, STYLEFIX, run_cli, write_files
 
 UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
 SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
@@ -222,3 +223,23 @@ def test_WHEN_walk_meets_symlink_out_of_the_project_THEN_skipped_AND_listed_with
     # TEST: named explicitly, the link is still followed
     run_cli(["fix", "--no-cache", "pkg/link.py"], cwd=root)
     assert SORTED == outside.read_text()
+
+
+def test_WHEN_list_called_THEN_same_codemods_and_descriptions_as_the_readme_table_in_the_same_order() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"(?m)^\| `([a-z-]+)` \| (.+?) \| (on|off) \|$", readme.split("\n## Install", 1)[0])
+    expected = [(name, description.replace("\\|", "|"), default) for name, description, default in rows]
+
+    listed = run_cli(["list"], cwd=PROJECT_ROOT).stdout.decode().splitlines()
+
+    assert expected == [tuple(re.split(r"\s{2,}", line.strip(), maxsplit=2)[i] for i in (0, 2, 1)) for line in listed]
+    assert "rewrites PEP 585/604 annotations (`list[int]`, `X | None`) as typing generics" in expected[2][1]
+
+
+def test_WHEN_readme_install_read_THEN_first_command_needs_only_python3_AND_uv_offered() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)[0].splitlines()
+
+    assert "python3 -m pip install ." == commands[0].split("#")[0].strip()
+    assert "`uv tool install .`" in section
