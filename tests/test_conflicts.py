@@ -291,7 +291,7 @@ def test_WHEN_isort_runs_from_pre_commit_without_configuration_THEN_advice_creat
 
     warnings = resolve_all(tmp_path)
 
-    assert all(w.startswith(".pre-commit-config.yaml: isort (default settings) ") for w in warnings), warnings
+    assert all(w.startswith(".pre-commit-config.yaml:1:1: isort (default settings) ") for w in warnings), warnings
     after = subprocess.run(ISORT + ["--check-only", "app", "tests"], cwd=tmp_path, capture_output=True)
     assert 0 == after.returncode, after.stdout.decode() + after.stderr.decode()
 
@@ -386,7 +386,7 @@ def test_WHEN_ruff_configured_in_a_parent_directory_THEN_found_and_named_by_path
     warnings = warnings_of(tmp_path / "project")
 
     assert 1 == len(warnings)
-    assert warnings[0].startswith(f"{tmp_path / 'ruff.toml'}: ruff rule N802 ")
+    assert warnings[0].startswith(f"{tmp_path / 'ruff.toml'}:1:1: ruff rule N802 ")
     assert warnings[0].endswith('set in [lint.per-file-ignores]: "test_*.py" = ["N802"], "*_test.py" = ["N802"]')
 
 
@@ -446,7 +446,7 @@ def test_WHEN_readme_pre_commit_order_used_THEN_stylefix_first_and_ruff_from_pre
 
     assert ["stylefix", "ruff-check", "ruff-format"] == [hook["id"] for repo in repos for hook in repo["hooks"]]
     assert ["UP006", "UP007", "UP035", "UP045"] == codes_in(unconfigured[:4])
-    assert all(warning.startswith(".pre-commit-config.yaml: ") for warning in unconfigured)
+    assert all(warning.startswith(".pre-commit-config.yaml:1:1: ") for warning in unconfigured)
     assert "set in [tool.ruff.lint] of pyproject.toml: ignore = " in unconfigured[0]
     assert "set in [tool.ruff.lint.isort] of pyproject.toml: force-sort-within-sections = true" in unconfigured[4]
     assert [] == configured
