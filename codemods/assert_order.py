@@ -323,7 +323,9 @@ class Swap:
 
     @property
     def reported(self) -> cst.CSTNode:
-        """The node a change is reported on: the assert, or the call of an expression statement."""
+        """The node a change is reported on: the assert's comparison, or the call of an expression statement."""
+        if isinstance(self.statement, cst.Assert):
+            return self.statement.test
         return self.statement.value if isinstance(self.statement, cst.Expr) else self.statement
 
 

@@ -1147,7 +1147,7 @@ class TestNames(StylefixCodemod):
                 continue
             fitted = fit_length(naming, max_length)
             if fitted is None:
-                self.warn(f"{self.line_of(node)}: {old}: no new name fits in {max_length} characters; not renamed")
+                self.warn(f"{self.where(node.name)}: {old}: no new name fits in {max_length} characters; not renamed")
                 continue
             if test.kind != UNITTEST and not is_test_function(compose(fitted), self.file.config):
                 continue
@@ -1262,7 +1262,7 @@ class TestNames(StylefixCodemod):
         if len(assignments) != 1:
             lines = sorted({self.line_of(a.node) for a in assignments if isinstance(a.node, cst.CSTNode)})
             self.warn(
-                f"{self.line_of(candidate.node)}: {candidate.old} is bound {len(assignments)} times in its scope "
+                f"{self.where(candidate.node.name)}: {candidate.old} is bound {len(assignments)} times in its scope "
                 f"(lines {', '.join(map(str, lines))}); only the last counts; not renamed"
             )
             return None

@@ -1348,7 +1348,7 @@ class TypingGenerics(StylefixCodemod):
             confirmed.append(root)
             plan.rewrite(root.expression)
         for node, problem in plan.problems:
-            self.warn(f"{self.line_of(node)}: {problem}")
+            self.warn(f"{self.where(node)}: {problem}")
         if not plan.uses:
             return tree
         facts = module_facts(tree, scopes, collector.imports, collector.star_import, self.is_skipped)

@@ -1,5 +1,6 @@
 """The `stylefix` command: a thin Click layer over the runner; prints results and returns the exit code."""
 import logging
+import os
 from pathlib import Path
 import signal
 import sys
@@ -9,7 +10,7 @@ import click
 
 from stylefix import registry
 from stylefix.config import InvalidConfig, common_base, load_config
-from stylefix.report import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Reporter
+from stylefix.report import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, Reporter, color_from_environment
 from stylefix.results import Mode, Status
 from stylefix.version import VERSION
 
@@ -213,13 +214,15 @@ def run(
     options = RunOptions(
         mode=mode, safe=not fast, use_cache=not no_cache, jobs=jobs or 0, force_exclude=force_exclude, timeout=timeout
     )
+    color = color_from_environment(color, os.environ)
     reporter = Reporter(mode=mode, output_format=output_format, quiet=quiet, verbose=verbose, color=color)
+    if use_stdin:
+        # Format-on-save runs on every save: the project-wide conflict warnings belong to `check` and `fix`.
+        return _run_stdin(stdin_filename, config, options, reporter)
     from stylefix.conflicts import find_conflicts
 
     for warning in find_conflicts(config):
         reporter.warn(warning)
-    if use_stdin:
-        return _run_stdin(stdin_filename, config, options, reporter)
     return _run_paths(targets, config, options, reporter)
 
 

@@ -101,7 +101,17 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
 
     def report(self, node: cst.CSTNode, message: str) -> None:
         """Record one change; `node` is a node of the tree this codemod was given (an original_node)."""
-        self.changes.append(Change(self.NAME, self.line_of(node), message))
+        position = self._position(node)
+        if position is None:
+            self.changes.append(Change(self.NAME, 0, message))
+            return
+        start, end = position.start, position.end
+        self.changes.append(Change(self.NAME, start.line, message, start.column, end.line, end.column))
+
+    def where(self, node: cst.CSTNode) -> str:
+        """`line:column` (1-based) of a node, the location a warning starts with."""
+        position = self._position(node)
+        return f"{position.start.line}:{position.start.column + 1}" if position is not None else "1:1"
 
     def lines_of(self, node: cst.CSTNode) -> Tuple[int, int]:
         """First and last line of a statement, for a compound statement only its header (decorators to colon)."""

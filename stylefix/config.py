@@ -50,6 +50,10 @@ class InvalidConfig(Exception):
     """A configuration file or command-line option that cannot be used; the message is one line."""
 
 
+class NothingSelected(InvalidConfig):
+    """--select / --ignore (or the configuration's select / ignore) leave no codemod to run."""
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -126,6 +130,7 @@ def parse_options(name: str, table: Mapping[str, Any], where: str, extra: Mappin
     options_class = registry.SPECS[name].options
     hints = typing.get_type_hints(options_class)
     known = {_kebab(f.name): f.name for f in fields(options_class)}
+    minimums = {f.name: f.metadata["minimum"] for f in fields(options_class) if "minimum" in f.metadata}
     values: Dict[str, Any] = dict(extra or {})
     for key, value in table.items():
         if key not in known:
@@ -133,6 +138,11 @@ def parse_options(name: str, table: Mapping[str, Any], where: str, extra: Mappin
             raise InvalidConfig(f"{where}: unknown option {key!r} for {name}; valid options: {choices}")
         attribute = known[key]
         values[attribute] = _coerce(f"{where}: {name}.{key}", value, hints[attribute])
+        minimum = minimums.get(attribute)
+        if minimum is not None and values[attribute] < minimum:
+            raise InvalidConfig(
+                f"{where}: {name}.{key}: invalid value {value!r}; expected an integer of at least {minimum}"
+            )
     return options_class(**values)
 
 
@@ -279,6 +289,11 @@ def build_config(
         chosen = file_select if file_select is not None else [s.name for s in registry.CODEMODS if s.default_on]
         dropped = set(file_ignore) | set(cli_ignore)
     enabled = registry.ordered([name for name in chosen if name not in dropped])
+    if not enabled:
+        raise NothingSelected(
+            f"no codemod left to run: selected {', '.join(chosen) or 'none'}, "
+            f"ignored {', '.join(sorted(dropped)) or 'none'} (--select / --ignore, or select / ignore in {where})"
+        )
 
     line_length = table.get("line-length", DEFAULT_LINE_LENGTH)
     _coerce(f"{where}: line-length", line_length, int)

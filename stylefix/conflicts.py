@@ -525,7 +525,8 @@ def find_conflicts(config: Config) -> List[str]:
             force_sort = config.options("sort-imports").force_sort_within_sections
             warnings += ruff_sort_conflicts(ruff, force_sort) if ruff else []
             warnings += isort_conflicts(config, force_sort)
-        return warnings
+        # The setting's file leads, located at its start like every other warning (path:line:col: ...).
+        return [warning.replace(": ", ":1:1: ", 1) for warning in warnings]
     except Exception:  # another tool's odd configuration must never stop stylefix
         logger.debug("looking for conflicting tool settings failed", exc_info=True)
         return []

@@ -21,6 +21,10 @@ class Discovered:
     # (path as given, one-line message) for paths that cannot be processed at all
     errors: List[Tuple[str, str]] = field(default_factory=list)
     excluded: List[Path] = field(default_factory=list)
+    # symlinks met in a walk that lead out of the project root: skipped (a named path is still processed)
+    outside: List[Path] = field(default_factory=list)
+    # named directories that yield no file because they are excluded
+    warnings: List[str] = field(default_factory=list)
 
 
 class _Matcher:
@@ -105,6 +109,14 @@ class Excluder:
     def absolute(self, path: "Union[os.PathLike[str], str]") -> str:
         return os.path.normpath(os.path.join(self._cwd, path))
 
+    def reason(self, path: Path, is_dir: bool) -> str:
+        """Why an excluded path is excluded, for a warning."""
+        context = self._context(os.path.dirname(self.absolute(path)))
+        name = os.path.basename(self.absolute(path)) + ("/" if is_dir else "")
+        if self.patterns.verdict((context[0] if context is not None else "") + name):
+            return "excluded by exclude / extend-exclude"
+        return "excluded by .gitignore"
+
     def is_excluded(self, path: Path, is_dir: bool) -> bool:
         absolute = self.absolute(path)
         if absolute == self.root:
@@ -137,6 +149,7 @@ def _walk(directory: Path, excluder: Excluder, found: Discovered) -> None:
     its own. Files and errors come out sorted by path."""
     files: List[str] = []
     errors: List[Tuple[str, str]] = []
+    outside: List[str] = []
     pending: List[Tuple[str, str]] = [(os.fspath(directory), excluder.absolute(directory))]
     while pending:
         current, absolute = pending.pop()
@@ -164,9 +177,18 @@ def _walk(directory: Path, excluder: Excluder, found: Discovered) -> None:
                 if problem:
                     errors.append((str(Path(entry.path)), problem))
                     continue
+                if not _inside(os.path.realpath(entry.path), excluder.root):
+                    # A cloned repository must not make stylefix write anywhere the user may: black skips these too.
+                    outside.append(entry.path)
+                    continue
             files.append(entry.path)
     found.files.extend(Path(path) for path in sorted(files))
+    found.outside.extend(Path(path) for path in sorted(outside))
     found.errors.extend(sorted(errors))
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _symlink_problem(path: Path) -> Optional[str]:
@@ -189,9 +211,12 @@ def discover(paths: Sequence[Path], config: Config, force_exclude: bool = False)
                 found.errors.append((str(path), problem))
                 continue
         if path.is_dir():
-            if force_exclude and excluder.is_excluded(path, is_dir=True):
-                continue
-            _walk(path, excluder, found)
+            before = len(found.files)
+            if not force_exclude or not excluder.is_excluded(path, is_dir=True):
+                _walk(path, excluder, found)
+            if len(found.files) == before and excluder.is_excluded(path, is_dir=True):
+                reason = excluder.reason(path, is_dir=True)
+                found.warnings.append(f"no Python files found under {path} ({reason})")
         elif path.exists():
             if force_exclude and excluder.is_excluded(path, is_dir=False):
                 found.excluded.append(path)

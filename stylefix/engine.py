@@ -5,6 +5,7 @@ import functools
 import importlib
 import logging
 from pathlib import Path
+import re
 import sys
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import warnings
@@ -147,6 +148,17 @@ def guard_depth(source: bytes, file: FileContext) -> None:
     check_depth(source, tree)
 
 
+# A warning's own location, when it has one: "line: text" or "line:column: text".
+WARNING_LOCATION = re.compile(r"(\d+)(?::(\d+))?: (.*)", re.DOTALL)
+
+
+def located_warning(path: Path, warning: str, codemod: Optional[str] = None) -> str:
+    """`path:line:col: [codemod: ]text`; a warning about the whole file is placed at 1:1."""
+    match = WARNING_LOCATION.fullmatch(warning)
+    line, column, text = (match.group(1), match.group(2) or "1", match.group(3)) if match else ("1", "1", warning)
+    return f"{path}:{line}:{column}: " + (f"{codemod}: " if codemod else "") + text
+
+
 def _has_line_directives(directives: Directives) -> bool:
     return bool(directives.skip_lines or directives.isort)
 
@@ -159,7 +171,7 @@ def run_codemods(
     directives = parse_directives(source, registry.NAMES)
     eligible, file = eligible_codemods(path, config, directives, gates)
     passed = {gate.name for gate in eligible if gate.precheck(source, file)}
-    warnings = tuple(f"{path}:{warning}" for warning in directives.warnings)
+    warnings = tuple(located_warning(path, warning) for warning in directives.warnings)
     if not passed:
         check_syntax(source, strict, file)
         return FixResult(source=source, warnings=warnings)
@@ -171,6 +183,8 @@ def run_codemods(
     tree = _parse(source)
     current: Optional[bytes] = source  # what pre-checks look at; None once stale, regenerated only when asked
     changes: List[Change] = []
+    # The tree each codemod that changed something was given, with its changes (positioned in that tree's code).
+    stages: List[Tuple[object, List[Change]]] = []
     for gate in eligible:
         if current is None and _has_line_directives(directives):
             # Directives are found by line; once an earlier codemod added or removed lines, find them again.
@@ -195,16 +209,35 @@ def run_codemods(
         except SkipFile:
             continue
         if command.changes:
+            stages.append((tree, command.changes))
             tree = new_tree
             current = None
             changes.extend(command.changes)
-        warnings += tuple(f"{path}: {codemod_class.NAME}: {warning}" for warning in context.warnings)
+        warnings += tuple(located_warning(path, warning, codemod_class.NAME) for warning in context.warnings)
     if not changes:
         return FixResult(source=source, warnings=warnings)
     new_source = tree.bytes
     if new_source == source:
         return FixResult(source=source, warnings=warnings)
+    if len(stages) > 1:
+        changes = _positioned_in_source(source, stages)
     return FixResult(source=new_source, changes=tuple(changes), warnings=warnings)
+
+
+def _positioned_in_source(source: bytes, stages: Sequence[Tuple[object, List[Change]]]) -> List[Change]:
+    """Every change positioned in the file as read, not in the code the codemods before it wrote."""
+    from stylefix.spans import map_changes
+
+    first = stages[0][0]
+    try:
+        texts = [source.decode(first.encoding).lstrip("\ufeff")]  # type: ignore[attr-defined]
+    except (LookupError, UnicodeDecodeError):
+        texts = [first.code]  # type: ignore[attr-defined]
+    changes = list(stages[0][1])
+    for tree, stage_changes in stages[1:]:
+        texts.append(tree.code)  # type: ignore[attr-defined]
+        changes.extend(map_changes(stage_changes, texts))
+    return changes
 
 
 def fix_source(

@@ -5,18 +5,22 @@ so format-on-save, pre-commit and `stylefix fix` agree. LibCST is imported only 
 """
 import asyncio
 import codecs
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 import difflib
 import io
 import logging
+import os
 from pathlib import Path
 import re
+import sys
 import threading
 import tokenize
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcServerNotInitialized
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.workspace import TextDocument
 
 from stylefix.config import Config, InvalidConfig, load_config
@@ -33,8 +37,6 @@ SORT_IMPORTS = "sort-imports"
 PYTHON_SUFFIXES: Tuple[str, ...] = (".py", ".pyi")
 # Diagnostics while typing wait for a pause: every run costs a parse, too much for each keystroke.
 CHANGE_DELAY_SECONDS = 0.3
-# Fix results kept per (document, codemods) so code actions, formatting and diagnostics share one run.
-RESULT_CACHE_SIZE = 64
 # The line terminators of the LSP specification (str.splitlines also splits on \f, \v, \x1c... which LSP does not).
 LINE_PATTERN = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
@@ -49,6 +51,8 @@ class Outcome:
     changes: Tuple[Change, ...] = ()
     error: Optional[StylefixError] = None
     excluded: bool = False
+    # The document the changes are positioned in (the same as `text` when nothing changes).
+    original: str = ""
 
     @property
     def changed(self) -> bool:
@@ -142,7 +146,8 @@ def fix_text(text: str, path: Path, config: Config, names: Optional[Sequence[str
         return Outcome(text, error=StylefixError(f"internal error: {type(error).__name__}: {error} — please report"))
     if not result.changes:
         return Outcome(text)
-    return Outcome(result.source.decode(encoding), changes=result.changes)
+    changes = tuple(sorted(result.changes, key=lambda change: (change.line, change.column)))  # as `check` lists them
+    return Outcome(result.source.decode(encoding), changes=changes, original=text)
 
 
 def _fix_text_plain(text: str, path: Path, config: Config, names: Optional[Sequence[str]]) -> Outcome:
@@ -180,9 +185,30 @@ def _line_range(lines: Sequence[str], line: int, start: int, units: Units) -> ty
     )
 
 
+def _span_range(lines: Sequence[str], change: Change, units: Units) -> types.Range:
+    """The exact text a change is about (the engine positions it in the document's own text)."""
+    if not lines:
+        return _line_range(lines, 0, 0, units)
+
+    def position(line: int, column: int) -> types.Position:
+        index = min(max(line - 1, 0), len(lines) - 1)
+        text = _strip_terminator(lines[index])
+        return types.Position(line=index, character=units(text[: min(max(column, 0), len(text))]))
+
+    start = position(change.line, change.column)
+    end = position(change.end_line, change.end_column)
+    if (end.line, end.character) < (start.line, start.character):
+        end = start
+    return types.Range(start=start, end=end)
+
+
 def change_diagnostic(change: Change, lines: Sequence[str], units: Units) -> types.Diagnostic:
+    if change.end_line > 0:
+        where = _span_range(lines, change, units)
+    else:
+        where = _line_range(lines, change.line - 1, 0, units)
     return types.Diagnostic(
-        range=_line_range(lines, change.line - 1, 0, units),
+        range=where,
         message=change.message,
         severity=types.DiagnosticSeverity.Warning,
         code=change.codemod,
@@ -202,7 +228,8 @@ def error_diagnostic(error: StylefixError, lines: Sequence[str], units: Units) -
 
 
 def diagnostics(outcome: Outcome, units: Units) -> List[types.Diagnostic]:
-    lines = split_lines(outcome.text)
+    """Diagnostics on the document as the editor has it (never on stylefix's output)."""
+    lines = split_lines(outcome.original if outcome.changes else outcome.text)
     if outcome.error is not None:
         return [error_diagnostic(outcome.error, lines, units)]
     return [change_diagnostic(change, lines, units) for change in outcome.changes]
@@ -226,14 +253,44 @@ def python_document(document: TextDocument) -> bool:
     return document.language_id == "python" or (document.path or "").endswith(PYTHON_SUFFIXES)
 
 
+@dataclass
+class Analysis:
+    """Everything stylefix answers about one version of one document, computed once and reused by formatting,
+    diagnostics (pushed and pulled) and code actions."""
+
+    version: Optional[int]
+    text: str
+    outcome: Outcome
+    diagnostics: List[types.Diagnostic]
+    # Runs of a subset of the codemods (quick fixes, organize imports), made when first asked for.
+    partial: Dict[Tuple[str, ...], Outcome] = field(default_factory=dict)
+
+
+class StylefixProtocol(LanguageServerProtocol):
+    """pygls' protocol, answering requests that come before `initialize` as the specification says."""
+
+    def handle_message(self, message: Any) -> None:
+        method = getattr(message, "method", None)
+        if self._workspace is None and method is not None and method not in (types.INITIALIZE, types.EXIT):
+            message_id = getattr(message, "id", None)
+            if message_id is not None:
+                self._send_response(message_id, None, JsonRpcServerNotInitialized().to_response_error())
+            return  # a notification before initialize is dropped
+        super().handle_message(message)
+
+
 class StylefixServer(LanguageServer):
-    """pygls' server plus what stylefix keeps between requests: module indexes and recent fix results."""
+    """pygls' server plus what stylefix keeps between requests: module indexes and each document's analysis."""
 
     def __init__(self) -> None:
-        super().__init__("stylefix", VERSION, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        super().__init__(
+            "stylefix",
+            VERSION,
+            text_document_sync_kind=types.TextDocumentSyncKind.Full,
+            protocol_cls=StylefixProtocol,
+        )
         self.project_modules: Dict[Path, FrozenSet[str]] = {}
-        # Least recently used first (dicts keep insertion order).
-        self.results: Dict[Tuple[str, Optional[Tuple[str, ...]], str, str], Outcome] = {}
+        self.analyses: Dict[str, Analysis] = {}
         self.pending: Dict[str, asyncio.TimerHandle] = {}
         self.warned_roots: Set[Path] = set()
         # (root, module name) pairs the index was rebuilt for, so a file outside the index costs one rebuild only
@@ -241,6 +298,7 @@ class StylefixServer(LanguageServer):
         # Documents are fixed in a forked child; a fork in the middle of an import would deadlock the child.
         self.preloading: Optional[threading.Thread] = None
         self.fixer: ChildCaller[Outcome] = ChildCaller(_fix_text_plain)
+        self.shut_down = False
 
     def document_path(self, document: TextDocument) -> Path:
         path = Path(document.path or "untitled.py")
@@ -250,6 +308,15 @@ class StylefixServer(LanguageServer):
 
     def units(self, document: TextDocument) -> Units:
         return document.position_codec.client_num_units
+
+    def pulls_diagnostics(self) -> bool:
+        """Whether the client asks for diagnostics (textDocument/diagnostic) instead of being sent them."""
+        text_document = self.client_capabilities.text_document
+        return text_document is not None and text_document.diagnostic is not None
+
+    def trace(self, message: str) -> None:
+        if self.protocol.trace != types.TraceValue.Off:
+            self.log_trace(types.LogTraceParams(message=message))
 
     def config_for(self, path: Path) -> Config:
         """The document's project configuration, with that project's module index (built once per root)."""
@@ -277,7 +344,7 @@ class StylefixServer(LanguageServer):
         for warning in find_conflicts(config):
             self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=warning))
 
-    def outcome(self, document: TextDocument, names: Optional[Sequence[str]] = None) -> Outcome:
+    def _run(self, document: TextDocument, names: Optional[Sequence[str]]) -> Outcome:
         text = document.source
         if not python_document(document):
             return Outcome(text, excluded=True)
@@ -290,24 +357,40 @@ class StylefixServer(LanguageServer):
 
         if Excluder(config).is_excluded(path, is_dir=False):
             return Outcome(text, excluded=True)
-        key = (document.uri, tuple(names) if names is not None else None, config.fingerprint(), str(path))
-        cached = self.results.pop(key, None)
+        what = "stylefix" if names is None else ", ".join(names)
+        self.trace(f"stylefix: running {what} on {document.uri} version {document.version}")
         if self.preloading is not None:
             self.preloading.join()
             self.preloading = None
-        result = cached if cached is not None and cached.text == text else fix_text_isolated(self.fixer, text, path, config, names)
-        self.results[key] = result
-        while len(self.results) > RESULT_CACHE_SIZE:
-            del self.results[next(iter(self.results))]
-        return result
+        return fix_text_isolated(self.fixer, text, path, config, names)
+
+    def analysis(self, document: TextDocument) -> Analysis:
+        """The document's analysis for its current version: computed on first use, then reused."""
+        found = self.analyses.get(document.uri)
+        if found is not None and found.version == document.version and found.text == document.source:
+            return found
+        outcome = self._run(document, None)
+        found = Analysis(document.version, document.source, outcome, diagnostics(outcome, self.units(document)))
+        self.analyses[document.uri] = found
+        return found
+
+    def outcome(self, document: TextDocument, names: Optional[Sequence[str]] = None) -> Outcome:
+        analysis = self.analysis(document)
+        if names is None:
+            return analysis.outcome
+        key = tuple(names)
+        if key not in analysis.partial:
+            analysis.partial[key] = self._run(document, names)
+        return analysis.partial[key]
 
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
+        if self.pulls_diagnostics():
+            return
         document = self.workspace.get_text_document(uri)
-        outcome = self.outcome(document)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=diagnostics(outcome, self.units(document)), version=document.version
+                uri=uri, diagnostics=list(self.analysis(document).diagnostics), version=document.version
             )
         )
 
@@ -315,15 +398,17 @@ class StylefixServer(LanguageServer):
         previous = self.pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
+        if self.pulls_diagnostics():
+            return
         self.pending[uri] = asyncio.get_running_loop().call_later(CHANGE_DELAY_SECONDS, self.publish, uri)
 
     def forget(self, uri: str) -> None:
         previous = self.pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
-        for key in [key for key in self.results if key[0] == uri]:
-            del self.results[key]
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        self.analyses.pop(uri, None)
+        if not self.pulls_diagnostics():
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def edits(self, document: TextDocument, names: Optional[Sequence[str]] = None) -> List[types.TextEdit]:
         outcome = self.outcome(document, names)
@@ -334,13 +419,14 @@ class StylefixServer(LanguageServer):
     def code_actions(self, params: types.CodeActionParams) -> List[types.CodeAction]:
         document = self.workspace.get_text_document(params.text_document.uri)
         only = params.context.only
-        outcome = self.outcome(document)
+        analysis = self.analysis(document)
+        outcome = analysis.outcome
         if not outcome.changed:
             return []
         uri = document.uri
         units = self.units(document)
-        lines = split_lines(document.source)
-        found = [(change, change_diagnostic(change, lines, units)) for change in outcome.changes]
+        # The very diagnostics that were published (or pulled) for this version, not a second computation.
+        found = list(zip(outcome.changes, analysis.diagnostics))
         actions = []
         if wanted_kind(types.CodeActionKind.QuickFix, only):
             counts: Dict[str, int] = {}
@@ -423,6 +509,27 @@ def make_server() -> StylefixServer:
         return ls.edits(ls.workspace.get_text_document(params.text_document.uri))
 
     @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
+    )
+    def pull_diagnostics(
+        ls: StylefixServer, params: types.DocumentDiagnosticParams
+    ) -> types.RelatedFullDocumentDiagnosticReport:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        return types.RelatedFullDocumentDiagnosticReport(items=list(ls.analysis(document).diagnostics))
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: StylefixServer, params: Any) -> None:
+        ls.shut_down = True
+
+    @server.feature(types.EXIT)
+    def exit_server(ls: StylefixServer, params: Any) -> None:
+        # Every answer has been written by now; leave at once rather than wait for the reader thread on stdin.
+        sys.stdout.flush()
+        logging.shutdown()
+        os._exit(0 if ls.shut_down else 1)
+
+    @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
             code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND, ORGANIZE_IMPORTS_KIND],
@@ -436,6 +543,11 @@ def make_server() -> StylefixServer:
 
 
 def serve() -> None:
-    """Serve over stdin/stdout until the client says exit."""
+    """Serve over stdin/stdout until the client says exit; exit status 1 without a `shutdown` first (LSP)."""
     logging.basicConfig(level=logging.WARNING, format="stylefix lsp: %(levelname)s: %(message)s")
-    make_server().start_io()
+    server = make_server()
+    try:
+        server.start_io()
+    except SystemExit:
+        pass
+    sys.exit(0 if server.shut_down else 1)

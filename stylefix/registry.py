@@ -31,7 +31,8 @@ class TestNamesOptions:
     __test__ = False  # not a pytest test class, despite the name
 
     unittest: bool = False
-    max_length: int = 120
+    # The shortest name the guide allows, `def test_WHEN_a_THEN_b`, is 22 characters.
+    max_length: int = field(default=120, metadata={"minimum": 22})
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class CodemodSpec:
 CODEMODS: Tuple[CodemodSpec, ...] = (
     CodemodSpec(
         name="test-names",
-        summary="Rename tests to `test_WHEN_<action>_AND_<condition>_THEN_<result>`.",
+        summary="renames tests to `test_WHEN_<action>_AND_<condition>_THEN_<result>`",
         default_on=True,
         options=TestNamesOptions,
         implementation="codemods.test_names:TestNames",
@@ -81,7 +82,7 @@ CODEMODS: Tuple[CodemodSpec, ...] = (
     ),
     CodemodSpec(
         name="assert-order",
-        summary="Put the expected value first in equality asserts: `assert expected == actual`.",
+        summary="puts the expected value first in equality asserts: `assert result == 3` -> `assert 3 == result`",
         default_on=True,
         options=AssertOrderOptions,
         implementation="codemods.assert_order:AssertOrder",
@@ -89,7 +90,9 @@ CODEMODS: Tuple[CodemodSpec, ...] = (
     ),
     CodemodSpec(
         name="typing-generics",
-        summary="Write PEP 585/604 annotations with typing generics: `list[int]` -> `List[int]`, `X | None` -> `Optional[X]`.",
+        summary=(
+            "rewrites PEP 585/604 annotations (`list[int]`, `X | None`) as typing generics (`List[int]`, `Optional[X]`)"
+        ),
         default_on=True,
         options=TypingGenericsOptions,
         implementation="codemods.typing_generics:TypingGenerics",
@@ -97,7 +100,10 @@ CODEMODS: Tuple[CodemodSpec, ...] = (
     ),
     CodemodSpec(
         name="sort-imports",
-        summary="Group imports stdlib -> third-party -> local with a blank line between groups, sorted inside each group.",
+        summary=(
+            "groups imports `__future__` -> standard library -> third-party -> local, one blank line between groups, "
+            "sorted inside each group"
+        ),
         default_on=True,
         options=SortImportsOptions,
         implementation="codemods.sort_imports:SortImports",

@@ -3,9 +3,9 @@ from dataclasses import dataclass, field
 import json
 import logging
 import sys
-from typing import IO, Any, Dict, List, Optional
+from typing import IO, Any, Dict, List, Mapping, Optional
 
-from stylefix.results import FileResult, Mode, Status
+from stylefix.results import Change, FileResult, Mode, Status
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +104,8 @@ class Reporter:
             for warning in result.warnings:
                 self.warn(warning)
         if result.status is Status.EXCLUDED:
+            if self.verbose and result.error and self.output_format == "text":
+                self._print("err", result.error)
             return
         if result.status is Status.ERROR:
             self.failed += 1
@@ -131,24 +133,26 @@ class Reporter:
                     "status": "fixed" if self.mode is Mode.FIX else "would-change",
                     "codemods": list(result.changed_by()),
                     "changes": [
-                        {"codemod": c.codemod, "line": c.line, "message": c.message} for c in result.changes
+                        {"codemod": c.codemod, "line": c.line, "message": c.message} for c in in_line_order(result)
                     ],
                     "warnings": list(result.warnings),
+                    **({"diff": result.diff} if self.mode is Mode.DIFF else {}),
                 }
             )
             return
         if self.output_format == "github":
-            for change in result.changes:
+            for change in in_line_order(result):
                 print(
-                    f"::warning file={result.path},line={max(change.line, 1)},title=stylefix {change.codemod}::"
+                    f"::warning file={_github_property(result.path)},line={max(change.line, 1)},"
+                    f"title={_github_property('stylefix ' + change.codemod)}::"
                     f"{_github_escape(change.message)}",
                     file=self.out,
                 )
             return
+        if self.quiet:
+            return
         if self.mode is Mode.DIFF and result.diff:
             self._print_diff(result.diff)
-            return
-        if self.quiet:
             return
         names = ", ".join(result.changed_by())
         if self.mode is Mode.FIX:
@@ -160,7 +164,7 @@ class Reporter:
             self._print_changes(result, "out")
 
     def _print_changes(self, result: FileResult, stream: str) -> None:
-        for change in result.changes:
+        for change in in_line_order(result):
             self._print(stream, f"  {result.path}:{change.line}: {change.codemod}: {change.message}")
 
     def _print_diff(self, diff: str) -> None:
@@ -198,6 +202,22 @@ class Reporter:
         return exit_code(self.mode, self.changed, self.failed)
 
 
+def in_line_order(result: FileResult) -> List[Change]:
+    """A file's changes from top to bottom (codemods report in their own order, one codemod after the other)."""
+    return sorted(result.changes, key=lambda change: (change.line, change.column))
+
+
+def color_from_environment(color: Optional[bool], environ: Mapping[str, str]) -> Optional[bool]:
+    """--color/--no-color first, then NO_COLOR (any value, even empty), then FORCE_COLOR (non-empty)."""
+    if color is not None:
+        return color
+    if "NO_COLOR" in environ:
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return None
+
+
 def _isatty(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
@@ -209,11 +229,16 @@ def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _github_property(text: str) -> str:
+    """A workflow command's property value: also `:` and `,`, which would end the value."""
+    return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def _github_location(message: str, path: str) -> str:
     # messages look like "path:line:col: text" when the location is known
     rest = message[len(path) :] if message.startswith(path + ":") else ""
     parts = rest.split(":")
     if len(parts) >= 3 and parts[1].isdigit():
         column = f",col={parts[2]}" if parts[2].isdigit() else ""
-        return f"file={path},line={parts[1]}{column},"
-    return f"file={path},"
+        return f"file={_github_property(path)},line={parts[1]}{column},"
+    return f"file={_github_property(path)},"

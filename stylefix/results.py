@@ -22,6 +22,11 @@ class Change:
     codemod: str
     line: int
     message: str
+    # The text the change is about (0-based columns in code points; end exclusive). Not part of equality: the
+    # cache keeps only the line.
+    column: int = field(default=0, compare=False)
+    end_line: int = field(default=0, compare=False)
+    end_column: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -62,9 +67,8 @@ class StylefixError(Exception):
         self.column = column
 
     def located(self, path: str) -> str:
-        if self.line is not None:
-            return f"{path}:{self.line}:{self.column or 0}: {self.message}"
-        return f"{path}: {self.message}"
+        # A whole-file error (binary, unreadable, missing) is placed at 1:1, so every line reads path:line:col.
+        return f"{path}:{self.line or 1}:{self.column or 1}: {self.message}"
 
 
 class UnparseableSource(StylefixError):

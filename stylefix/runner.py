@@ -80,7 +80,9 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
     """Replace `path`'s content with `new` unless it changed since it was read as `original`.
 
     The new content goes to a temporary file in the same directory first and is moved over the original in one
-    step (os.replace), so an interrupted run leaves either the old file or the new one, never half of each.
+    step (os.replace), so an interrupted run leaves either the old file or the new one, never half of each. The
+    owner and group are kept where the running user may set them. A file with more than one hard link is
+    rewritten in place instead (see `_write_in_place`), so every link sees the fixed content.
     """
     target = path.resolve()
     try:
@@ -93,10 +95,14 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
         if handle.read() != original:
             raise FileChangedOnDisk("changed on disk while stylefix was running, not overwritten")
     with no_termination():  # SIGTERM waits until the file is replaced: never a stray temporary file
+        if info.st_nlink > 1:
+            _write_in_place(target, original, new, info)
+            return
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".stylefix-tmp")
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(new)
+            _keep_owner(temporary, info)
             os.chmod(temporary, stat.S_IMODE(info.st_mode))
             os.replace(temporary, target)
         except BaseException:
@@ -105,6 +111,50 @@ def write_atomically(path: Path, original: bytes, new: bytes) -> None:
             except OSError:
                 pass
             raise
+
+
+def _keep_owner(path: str, info: os.stat_result) -> None:
+    """Give the new file the original's owner and group, as far as the running user may (best effort)."""
+    for uid, gid in ((info.st_uid, info.st_gid), (-1, info.st_gid)):
+        try:
+            os.chown(path, uid, gid)
+            return
+        except OSError:
+            continue
+
+
+def _write_in_place(target: Path, original: bytes, new: bytes, info: os.stat_result) -> None:
+    """Rewrite a hard-linked file through its inode, so that every link sees the fix.
+
+    A rename would give this one link a new inode and leave the others with the old content. The original is
+    first saved to a backup file beside it; the new content is written, flushed to disk and read back; only when
+    it reads back exactly is the backup removed. Should the write fail, the original is written back; should the
+    process die half-way, the backup (`.NAME.stylefix-backup`) still holds the original.
+    """
+    backup = target.parent / f".{target.name}.stylefix-backup"
+    with open(backup, "wb") as handle:
+        handle.write(original)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(backup, stat.S_IMODE(info.st_mode))
+    try:
+        _overwrite(target, new)
+        with open(target, "rb") as handle:
+            if handle.read() != new:
+                raise OSError("the rewritten file does not read back as written")
+    except BaseException:
+        _overwrite(target, original)
+        os.unlink(backup)
+        raise
+    os.unlink(backup)
+
+
+def _overwrite(target: Path, content: bytes) -> None:
+    with open(target, "r+b") as handle:
+        handle.write(content)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _error(display: str, message: str) -> Outcome:
@@ -127,10 +177,10 @@ def process_source(
     except StylefixError as error:
         return _error(display, error.located(display))
     except RecursionError:
-        return _error(display, f"{display}: too deeply nested to process")
+        return _error(display, f"{display}:1:1: too deeply nested to process")
     except Exception as error:  # a bug in stylefix: report it for this file and carry on with the others
         logger.debug("internal error on %s", display, exc_info=True)
-        return _error(display, f"{display}: internal error: {type(error).__name__}: {error} — please report")
+        return _error(display, f"{display}:1:1: internal error: {type(error).__name__}: {error} — please report")
     if not fixed.changes:
         return Outcome(FileResult(display, Status.UNCHANGED, warnings=fixed.warnings), digest=digest)
     result = FileResult(display, Status.CHANGED, changes=fixed.changes, warnings=fixed.warnings)
@@ -142,7 +192,7 @@ def process_source(
         except StylefixError as error:
             return _error(display, error.located(display))
         except OSError as error:
-            return _error(display, f"{display}: cannot write: {error.strerror or error}")
+            return _error(display, f"{display}:1:1: cannot write: {error.strerror or error}")
         return Outcome(result, digest=content_digest(fixed.source), cache_changes=())
     result.source = fixed.source
     return Outcome(result, digest=digest, cache_changes=fixed.changes)
@@ -249,9 +299,13 @@ def fix_paths(
     if on_total is not None:
         on_total(len(found.files) + len(found.errors) + len(found.excluded))
     for given, message in found.errors:
-        yield FileResult(given, Status.ERROR, error=f"{given}: {message}")
+        yield FileResult(given, Status.ERROR, error=f"{given}:1:1: {message}")
     for path in found.excluded:
         yield FileResult(str(path), Status.EXCLUDED)
+    for path in found.outside:
+        yield FileResult(str(path), Status.EXCLUDED, error=f"{path}: skipped: a symlink to a file outside the project")
+    for warning in found.warnings:
+        yield FileResult("", Status.EXCLUDED, warnings=(warning,))
     files = sorted(found.files, key=lambda path: str(path))
     config = with_project_modules(config)
     # --fast verdicts are kept apart: without the safety net a file this Python cannot parse may pass.

@@ -13,14 +13,13 @@ from tomlkit.exceptions import TOMLKitError
 from stylefix.config import InvalidConfig, build_config
 from stylefix.report import EXIT_ERROR, EXIT_OK, make_console
 from stylefix.setup_project import Findings, Proposal, inspect_project
-from stylefix.version import VERSION
 
 logger = logging.getLogger(__name__)
 
 SECTION = "tool.stylefix"
-PRE_COMMIT_SNIPPET = f"""repos:
+PRE_COMMIT_SNIPPET = """repos:
   - repo: https://github.com/OWNER/stylefix
-    rev: v{VERSION}
+    rev: main
     hooks:
       - id: stylefix
 """

@@ -108,7 +108,8 @@ MESSAGE_CASES: List[Tuple[str, Dict[str, Any], List[Tuple[int, str]]]] = [
     (
         "def test_x():\n    assert (\n        result  # c\n        == [\n            1,\n        ]\n    )\n",
         {},
-        [(2, "assert result == [ 1, ] -> assert [ 1, ] == result")],
+        # the change is located at its comparison, which starts inside the parentheses
+        [(3, "assert result == [ 1, ] -> assert [ 1, ] == result")],
     ),
     (
         "assert response.json()['items'][0]['attributes']['name'] == EXPECTED_NAME\n",

@@ -23,8 +23,8 @@ UNPROCESSABLE: Dict[str, Tuple[bytes, str]] = {
     "python 2 except": (b"try:\n    pass\nexcept Exception, e:\n    pass\n", "bad.py:3:8: cannot parse:"),
     "undecodable without cookie": (b"import os\nx = '\xff\xfe'\n", "bad.py:2:6: cannot decode: invalid start byte (utf-8)"),
     "undecodable with ascii cookie": (b"# coding: ascii\nimport os\nx = '\xe9'\n", "bad.py:3:6: cannot decode"),
-    "unknown coding cookie": (b"# coding: klingon\nimport os\n", "bad.py: cannot decode: unknown encoding"),
-    "binary file": (b"\x7fELF\x02\x01\x01\x00\x00\x00import os\n", "bad.py: binary file (contains NUL bytes), not Python source"),
+    "unknown coding cookie": (b"# coding: klingon\nimport os\n", "bad.py:1:1: cannot decode: unknown encoding"),
+    "binary file": (b"\x7fELF\x02\x01\x01\x00\x00\x00import os\n", "bad.py:1:1: binary file (contains NUL bytes), not Python source"),
     "tab indentation error": (b"if True:\n\tx = 1\n        y = 2\n", "bad.py:3:"),
 }
 
@@ -113,8 +113,8 @@ def test_WHEN_fix_called_AND_broken_symlink_and_symlink_loop_THEN_reported_and_r
 
     assert 2 == completed.returncode
     stderr = completed.stderr.decode()
-    assert "broken.py: broken symlink, not processed" in stderr
-    assert "loop.py: symlink loop, not processed" in stderr
+    assert "broken.py:1:1: broken symlink, not processed" in stderr
+    assert "loop.py:1:1: symlink loop, not processed" in stderr
     assert SORTED == (tmp_path / "other.py").read_bytes()
 
 
@@ -144,7 +144,7 @@ def test_WHEN_fix_called_AND_unreadable_file_THEN_reported_and_rest_fixed(tmp_pa
     completed = subprocess.run(prefix + STYLEFIX + ["fix", "--no-cache", "."], cwd=tmp_path, capture_output=True, timeout=120)
 
     assert 2 == completed.returncode, completed.stderr
-    assert "secret.py: cannot read: Permission denied" in completed.stderr.decode()
+    assert "secret.py:1:1: cannot read: Permission denied" in completed.stderr.decode()
     assert SORTED == (tmp_path / "good.py").read_bytes()
 
 
@@ -159,7 +159,7 @@ def test_WHEN_fix_called_AND_file_deleted_before_write_THEN_reported_not_recreat
     outcome = process_source(UNSORTED, target, "gone.py", config, RunOptions(Mode.FIX), write=True)
 
     assert Status.ERROR == outcome.result.status
-    assert "gone.py: deleted while stylefix was running, not written" == outcome.result.error
+    assert "gone.py:1:1: deleted while stylefix was running, not written" == outcome.result.error
     assert False == target.exists()
 
 
@@ -204,8 +204,8 @@ cli.main()
 @pytest.mark.parametrize(
     ("action", "expected_message", "expected_content"),
     [
-        ("delete", "race.py: deleted while stylefix was running, not written", None),
-        ("modify", "race.py: changed on disk while stylefix was running, not overwritten", UNSORTED + b"x = 1\n"),
+        ("delete", "race.py:1:1: deleted while stylefix was running, not written", None),
+        ("modify", "race.py:1:1: changed on disk while stylefix was running, not overwritten", UNSORTED + b"x = 1\n"),
     ],
 )
 def test_WHEN_fix_called_AND_file_changes_between_read_and_write_THEN_reported_and_user_version_kept(

@@ -291,7 +291,7 @@ def test_WHEN_isort_runs_from_pre_commit_without_configuration_THEN_advice_creat
 
     warnings = resolve_all(tmp_path)
 
-    assert all(w.startswith(".pre-commit-config.yaml: isort (default settings) ") for w in warnings), warnings
+    assert all(w.startswith(".pre-commit-config.yaml:1:1: isort (default settings) ") for w in warnings), warnings
     after = subprocess.run(ISORT + ["--check-only", "app", "tests"], cwd=tmp_path, capture_output=True)
     assert 0 == after.returncode, after.stdout.decode() + after.stderr.decode()
 
@@ -308,20 +308,20 @@ def test_WHEN_check_run_AND_ruff_and_isort_conflict_THEN_cli_prints_each_warning
 
     upgrade_fix = 'set in [tool.ruff.lint]: ignore = ["E501", "UP006", "UP007", "UP035", "UP045"]'
     expected_warnings = [
-        "warning: pyproject.toml: ruff rule UP006 (non-pep585-annotation) turns the `List[int]` that "
+        "warning: pyproject.toml:1:1: ruff rule UP006 (non-pep585-annotation) turns the `List[int]` that "
         f"typing-generics writes into `list[int]`; {upgrade_fix}",
-        "warning: pyproject.toml: ruff rule UP007 (non-pep604-annotation-union) turns the `Union[X, Y]` that "
+        "warning: pyproject.toml:1:1: ruff rule UP007 (non-pep604-annotation-union) turns the `Union[X, Y]` that "
         f"typing-generics writes into `X | Y`; {upgrade_fix}",
-        "warning: pyproject.toml: ruff rule UP035 (deprecated-import) flags the `from typing import List` that "
+        "warning: pyproject.toml:1:1: ruff rule UP035 (deprecated-import) flags the `from typing import List` that "
         f"typing-generics writes; {upgrade_fix}",
-        "warning: pyproject.toml: ruff rule UP045 (non-pep604-annotation-optional) turns the `Optional[X]` that "
+        "warning: pyproject.toml:1:1: ruff rule UP045 (non-pep604-annotation-optional) turns the `Optional[X]` that "
         f"typing-generics writes into `X | None`; {upgrade_fix}",
-        "warning: pyproject.toml: ruff rule N802 (invalid-function-name) flags the `test_WHEN_..._THEN_...` names "
+        "warning: pyproject.toml:1:1: ruff rule N802 (invalid-function-name) flags the `test_WHEN_..._THEN_...` names "
         'that test-names writes; set in [tool.ruff.lint.per-file-ignores]: "test_*.py" = ["N802"], '
         '"*_test.py" = ["N802"]',
-        "warning: pyproject.toml: isort separates relative imports from the other local imports with a blank line, "
+        "warning: pyproject.toml:1:1: isort separates relative imports from the other local imports with a blank line, "
         'unlike sort-imports; set in [tool.isort]: no_lines_before = ["LOCALFOLDER"]',
-        "warning: pyproject.toml: isort puts `from . import` before `from .. import`, unlike sort-imports; "
+        "warning: pyproject.toml:1:1: isort puts `from . import` before `from .. import`, unlike sort-imports; "
         "set in [tool.isort]: sort_relative_in_force_sorted_sections = true",
     ]
     assert 0 == completed.returncode, completed.stderr
@@ -386,7 +386,7 @@ def test_WHEN_ruff_configured_in_a_parent_directory_THEN_found_and_named_by_path
     warnings = warnings_of(tmp_path / "project")
 
     assert 1 == len(warnings)
-    assert warnings[0].startswith(f"{tmp_path / 'ruff.toml'}: ruff rule N802 ")
+    assert warnings[0].startswith(f"{tmp_path / 'ruff.toml'}:1:1: ruff rule N802 ")
     assert warnings[0].endswith('set in [lint.per-file-ignores]: "test_*.py" = ["N802"], "*_test.py" = ["N802"]')
 
 
@@ -446,7 +446,7 @@ def test_WHEN_readme_pre_commit_order_used_THEN_stylefix_first_and_ruff_from_pre
 
     assert ["stylefix", "ruff-check", "ruff-format"] == [hook["id"] for repo in repos for hook in repo["hooks"]]
     assert ["UP006", "UP007", "UP035", "UP045"] == codes_in(unconfigured[:4])
-    assert all(warning.startswith(".pre-commit-config.yaml: ") for warning in unconfigured)
+    assert all(warning.startswith(".pre-commit-config.yaml:1:1: ") for warning in unconfigured)
     assert "set in [tool.ruff.lint] of pyproject.toml: ignore = " in unconfigured[0]
     assert "set in [tool.ruff.lint.isort] of pyproject.toml: force-sort-within-sections = true" in unconfigured[4]
     assert [] == configured

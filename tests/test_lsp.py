@@ -326,7 +326,7 @@ async def test_WHEN_project_configures_a_conflicting_ruff_rule_THEN_warning_show
     await open_document(client, root / "b.py", SORTED)
 
     expected_message = (
-        "pyproject.toml: ruff rule N802 (invalid-function-name) flags the `test_WHEN_..._THEN_...` names that "
+        "pyproject.toml:1:1: ruff rule N802 (invalid-function-name) flags the `test_WHEN_..._THEN_...` names that "
         'test-names writes; set in [tool.ruff.lint.per-file-ignores]: "test_*.py" = ["N802"], "*_test.py" = ["N802"]'
     )
     assert [(types.MessageType.Warning, expected_message)] == [(m.type, m.message) for m in client.messages]

@@ -188,15 +188,20 @@ def test_WHEN_diagnostics_built_AND_error_past_the_end_THEN_clamped_to_last_line
     assert types.DiagnosticSeverity.Error == found[0].severity
 
 
-def test_WHEN_diagnostics_built_THEN_one_per_change_covering_its_line_in_client_units() -> None:
-    changes = (Change("assert-order", 1, "first"), Change("sort-imports", 2, "second"))
-    outcome = Outcome("s = '😋'\nb = 2\n", changes=changes)
+def test_WHEN_diagnostics_built_THEN_one_per_change_covering_its_span_or_line_in_client_units() -> None:
+    changes = (
+        Change("assert-order", 1, "first"),
+        Change("sort-imports", 2, "second"),
+        Change("test-names", 1, "third", 4, 1, 7),
+    )
+    outcome = Outcome("fixed\n", changes=changes, original="s = '😋'\nb = 2\n")
 
     found = diagnostics(outcome, utf16_units)
 
     expected = [
-        ("assert-order", "first", (0, 0, 0, 8)),
+        ("assert-order", "first", (0, 0, 0, 8)),  # no span: the whole line
         ("sort-imports", "second", (1, 0, 1, 5)),
+        ("test-names", "third", (0, 4, 0, 8)),  # '😋' is 3 code points, 4 UTF-16 units
     ]
     actual = [
         (d.code, d.message, (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character))

@@ -90,7 +90,7 @@ def test_WHEN_file_modified_between_read_and_write_THEN_reported_and_left_as_the
     outcome = process_source(read_earlier, target, "a.py", config, RunOptions(Mode.FIX), write=True)
 
     assert Status.ERROR == outcome.result.status
-    assert "a.py: changed on disk while stylefix was running, not overwritten" == outcome.result.error
+    assert "a.py:1:1: changed on disk while stylefix was running, not overwritten" == outcome.result.error
     assert UNSORTED + "x = 1\n" == target.read_text()
 
 
@@ -113,7 +113,7 @@ def test_WHEN_fix_called_AND_read_only_file_THEN_reported_and_untouched(tmp_path
     completed = run_cli(["fix", "--no-cache", "a.py"], cwd=tmp_path)
 
     assert 2 == completed.returncode
-    assert "a.py: read-only file, not changed" in completed.stderr.decode()
+    assert "a.py:1:1: read-only file, not changed" in completed.stderr.decode()
     assert UNSORTED == (tmp_path / "a.py").read_text()
 
 

@@ -126,7 +126,7 @@ def test_WHEN_faulty_codemod_runs_in_fix_mode_THEN_file_untouched_and_error_repo
     outcome = process_source(source, target, "a.py", config, RunOptions(Mode.FIX, codemods=(codemod,)), write=True)
 
     assert Status.ERROR == outcome.result.status
-    assert outcome.result.error.startswith("a.py: " + expected_message)
+    assert outcome.result.error.startswith("a.py:1:1: " + expected_message)
     assert source == target.read_bytes()
 
 

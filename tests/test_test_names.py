@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 import logging
 from pathlib import Path
+import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -42,8 +43,9 @@ def fix(
     config = make_config(root, stylefix_table, pyproject)
     file_path = root / path
     result = fix_source(source.encode("utf-8"), file_path, config, names=[CODEMOD], codemods=codemods)
-    prefix = f"{file_path}: {CODEMOD}: "
-    warnings = tuple(warning[len(prefix) :] if warning.startswith(prefix) else warning for warning in result.warnings)
+    # "path:line:col: test-names: text" -> "line:col: text"
+    located = re.compile(re.escape(f"{file_path}:") + r"(\d+:\d+: )" + re.escape(f"{CODEMOD}: "))
+    warnings = tuple(located.sub(r"\1", warning, count=1) for warning in result.warnings)
     return Fixed(result.source.decode("utf-8"), result.changes, warnings)
 
 
@@ -142,7 +144,7 @@ def test_WHEN_class_has_base_from_another_module_THEN_left_alone_AND_warned(tmp_
 
     assert source == fixed.output
     assert (
-        "class TestApi has a base class defined in another module; its 1 tests may override inherited ones; "
+        "1:1: class TestApi has a base class defined in another module; its 1 tests may override inherited ones; "
         "not renamed",
     ) == fixed.warnings
 
@@ -165,7 +167,7 @@ def test_WHEN_child_class_overrides_test_THEN_both_left_alone_AND_warned(tmp_pat
     fixed = fix(source, tmp_path)
 
     assert expected_output == fixed.output
-    assert ("TestBase.test_save overrides or is overridden in a related class; not renamed",) == fixed.warnings
+    assert ("1:1: TestBase.test_save overrides or is overridden in a related class; not renamed",) == fixed.warnings
 
 
 RELATED_CLASSES = """\
@@ -365,8 +367,8 @@ def test_WHEN_name_defined_twice_THEN_neither_renamed_AND_warned(tmp_path: Path)
 
     assert source == fixed.output
     assert (
-        "1: test_parse is bound 2 times in its scope (lines 1, 5); only the last counts; not renamed",
-        "5: test_parse is bound 2 times in its scope (lines 1, 5); only the last counts; not renamed",
+        "1:5: test_parse is bound 2 times in its scope (lines 1, 5); only the last counts; not renamed",
+        "5:5: test_parse is bound 2 times in its scope (lines 1, 5); only the last counts; not renamed",
     ) == fixed.warnings
 
 
@@ -421,7 +423,7 @@ def test_WHEN_test_referenced_in_same_file_THEN_references_renamed_AND_string_me
     fixed = fix(REFERENCES, tmp_path)
 
     assert REFERENCES_FIXED == fixed.output
-    assert ("13: test_parse_empty is also mentioned here (string, comment or attribute); not renamed",) == (
+    assert ("13:1: test_parse_empty is also mentioned here (string, comment or attribute); not renamed",) == (
         fixed.warnings
     )
     assert (
@@ -438,7 +440,7 @@ def test_WHEN_method_called_through_self_THEN_attribute_warned(tmp_path: Path) -
 
     assert "def test_WHEN_run_called_THEN_as_expected(self):" in fixed.output
     assert "        self.test_a()\n" in fixed.output
-    assert ("6: test_a is also mentioned here (string, comment or attribute); not renamed",) == fixed.warnings
+    assert ("6:1: test_a is also mentioned here (string, comment or attribute); not renamed",) == fixed.warnings
 
 
 @pytest.mark.parametrize(
@@ -447,31 +449,31 @@ def test_WHEN_method_called_through_self_THEN_attribute_warned(tmp_path: Path) -
         (
             "pytest.ini",
             "[pytest]\naddopts = --deselect tests/test_module.py::test_parse_empty\n",
-            "1: test_parse_empty is referenced in pytest.ini:2; update it to "
+            "1:1: test_parse_empty is referenced in pytest.ini:2; update it to "
             "test_WHEN_parse_called_AND_empty_THEN_as_expected",
         ),
         (
             "pyproject.toml",
             '[tool.pytest.ini_options]\naddopts = ["-k", "not test_parse_empty"]\n',
-            "1: test_parse_empty is referenced in pyproject.toml:2; update it to "
+            "1:1: test_parse_empty is referenced in pyproject.toml:2; update it to "
             "test_WHEN_parse_called_AND_empty_THEN_as_expected",
         ),
         (
             "tox.ini",
             "[testenv]\ncommands = pytest tests/test_module.py::test_parse_empty[1]\n",
-            "1: test_parse_empty is referenced in tox.ini:2; update it to "
+            "1:1: test_parse_empty is referenced in tox.ini:2; update it to "
             "test_WHEN_parse_called_AND_empty_THEN_as_expected",
         ),
         (
             "setup.cfg",
             "[tool:pytest]\naddopts = -k 'not expected'\n",
-            "1: -k 'expected' in setup.cfg:2 selects test_parse_empty and "
+            "1:1: -k 'expected' in setup.cfg:2 selects test_parse_empty and "
             "test_WHEN_parse_called_AND_empty_THEN_as_expected differently",
         ),
         (
             "tests/conftest.py",
             'SLOW = {"test_parse_empty"}\n',
-            "1: test_parse_empty is referenced in tests/conftest.py:1; update it to "
+            "1:1: test_parse_empty is referenced in tests/conftest.py:1; update it to "
             "test_WHEN_parse_called_AND_empty_THEN_as_expected",
         ),
     ],
@@ -573,7 +575,7 @@ def test_WHEN_name_cannot_fit_THEN_left_alone_AND_warned(tmp_path: Path) -> None
     fixed = fix(source, tmp_path, options={"max-length": 30})
 
     assert source == fixed.output
-    assert ("1: test_merge_with_none: no new name fits in 30 characters; not renamed",) == fixed.warnings
+    assert ("1:5: test_merge_with_none: no new name fits in 30 characters; not renamed",) == fixed.warnings
 
 
 @pytest.mark.parametrize(

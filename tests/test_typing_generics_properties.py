@@ -120,7 +120,9 @@ def test_WHEN_both_typing_names_and_typing_module_are_taken_THEN_file_is_left_AN
 
     assert source.encode("utf-8") == result.source
     assert 1 == len(result.warnings)
-    assert "8: left as it is: the names `List` and `typing` are both taken" in result.warnings[0]
+    assert "example.py:8:1: typing-generics: left as it is: the names `List` and `typing` are both taken" in (
+        result.warnings[0]
+    )
 
 
 def test_WHEN_union_has_comments_on_both_sides_of_a_bar_THEN_it_is_kept_AND_a_warning_says_why() -> None:
@@ -141,7 +143,8 @@ def test_WHEN_subscript_has_an_argument_count_typing_refuses_THEN_it_is_kept_AND
 
     assert source.encode("utf-8") == result.source
     assert 1 == len(result.warnings)
-    assert "4: Generator[None] left as it is: typing.Generator takes 3 arguments" in result.warnings[0]
+    expected_warning = "example.py:4:12: typing-generics: Generator[None] left as it is: typing.Generator takes 3 arguments"
+    assert expected_warning in result.warnings[0]
 
 
 def _shape(hint: Any) -> Any:
