@@ -13,13 +13,13 @@ from pathlib import Path
 import re
 import threading
 import tokenize
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
-from stylefix.config import Config, InvalidConfig, load_config
+from stylefix.config import Config, InvalidConfig, ModuleIndex, load_config
 from stylefix.results import Change, StylefixError
 from stylefix.version import VERSION
 
@@ -208,7 +208,7 @@ class StylefixServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("stylefix", VERSION, text_document_sync_kind=types.TextDocumentSyncKind.Full)
-        self.project_modules: Dict[Path, FrozenSet[str]] = {}
+        self.project_modules: Dict[Path, ModuleIndex] = {}
         # Least recently used first (dicts keep insertion order).
         self.results: Dict[Tuple[str, Optional[Tuple[str, ...]], str, str], Outcome] = {}
         self.pending: Dict[str, asyncio.TimerHandle] = {}
