@@ -1,8 +1,7 @@
 """Configuration: discovery of pyproject.toml, validation with one-line errors, pytest's test-file settings."""
 from pathlib import Path
-from typing import Dict
-
 import pytest
+from typing import Dict
 
 from stylefix import registry
 from stylefix.config import InvalidConfig, is_test_file, is_test_function, load_config

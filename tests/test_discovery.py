@@ -1,10 +1,10 @@
 """Discovery: which files a run touches, on real directory trees."""
 import os
 from pathlib import Path
+import pytest
 from typing import List
 
 import pathspec
-import pytest
 
 from stylefix.config import load_config
 from stylefix.discovery import _Matcher, discover, project_modules

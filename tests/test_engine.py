@@ -1,7 +1,6 @@
 """The engine with every codemod on: how codemods interact on one tree, and regressions the fuzzer found."""
-from typing import Dict, Tuple
-
 import pytest
+from typing import Dict, Tuple
 
 from stylefix.engine import fix_source
 from tests.helpers import PROJECT_ROOT, make_config

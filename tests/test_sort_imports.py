@@ -1,9 +1,8 @@
 """sort-imports: every rule, option, comment position, barrier and directive, as input -> exact output."""
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Sequence, Tuple
-
 import pytest
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from codemods.sort_imports import SortImports
 from stylefix.codemod import FileContext

@@ -1,9 +1,8 @@
 """typing-generics: table-driven cases, each compared byte for byte and run twice."""
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Tuple
-
 import pytest
+from typing import Any, Dict, List, Mapping, Tuple
 
 from codemods.typing_generics import TYPING_ALIASES
 from tests.helpers import apply_codemod
