@@ -377,7 +377,10 @@ Directives
             if previous is None:
                 leading = header + attached[id(entry)]
             else:
-                wanted = 0 if previous.group == entry.group else 1
+                # A comment set apart by a blank line heads a block of its own inside the group (the author's
+                # visual separator): it keeps one blank line above it wherever its import goes.
+                separated = bool(blanks[id(entry)]) and bool(attached[id(entry)])
+                wanted = 0 if previous.group == entry.group and not separated else 1
                 leading = _blank_lines(blanks[id(entry)], wanted) + attached[id(entry)]
             statement = entry.statement
             if tuple(statement.leading_lines) != leading:

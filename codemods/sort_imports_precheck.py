@@ -273,24 +273,26 @@ def _scan_multi_line(
     return scanned, match.end()
 
 
-def _run_in_order(run: List[Tuple[_Scanned, int]]) -> bool:
+def _run_in_order(run: List[Tuple[_Scanned, int, bool]]) -> bool:
     seen = set()
     previous: Optional[_Scanned] = None
-    for scanned, blank_lines in run:
+    for scanned, blank_lines, commented in run:
         if scanned.text in seen:
             return False
         seen.add(scanned.text)
         if previous is not None:
             if (previous.group, previous.key) > (scanned.group, scanned.key):
                 return False
-            if blank_lines != (0 if previous.group == scanned.group else 1):
+            separated = commented and blank_lines > 0  # a comment set apart by a blank line keeps it
+            if blank_lines != (0 if previous.group == scanned.group and not separated else 1):
                 return False
         previous = scanned
     return True
 
 
-def _between(text: bytes) -> Optional[Tuple[int, bool]]:
-    """(blank lines before the first comment, whether a line of code is there) for the lines between two imports;
+def _between(text: bytes) -> Optional[Tuple[int, bool, bool]]:
+    """(blank lines before the first comment, whether a line of code is there, whether a comment is there) for
+    the lines between two imports;
     None for a line that could join the next one (a lone backslash) or a comment that is an isort directive."""
     blanks, seen_comment, has_code = 0, False, False
     for line in text.split(b"\n")[:-1]:
@@ -304,7 +306,7 @@ def _between(text: bytes) -> Optional[Tuple[int, bool]]:
             return None
         else:
             has_code = True
-    return blanks, has_code
+    return blanks, has_code, seen_comment
 
 
 def imports_already_sorted(source: bytes, classifier: Classifier, options: SortImportsOptions) -> bool:
@@ -324,7 +326,7 @@ def imports_already_sorted(source: bytes, classifier: Classifier, options: SortI
         return False
     if b"\r" in source and source.count(b"\r") != source.count(b"\r\n"):
         return False
-    run: List[Tuple[_Scanned, int]] = []
+    run: List[Tuple[_Scanned, int, bool]] = []
     previous_end = -1
     for match in CANDIDATE_RE.finditer(source):
         start = match.start()
@@ -343,16 +345,16 @@ def imports_already_sorted(source: bytes, classifier: Classifier, options: SortI
         scanned, end = found
         if options.split_multiple and scanned.has_comma:
             return False
-        between = _between(source[previous_end + 1 : start]) if previous_end >= 0 else (0, True)
+        between = _between(source[previous_end + 1 : start]) if previous_end >= 0 else (0, True, False)
         if between is None:
             return False
-        blank_lines, has_code = between
+        blank_lines, has_code, commented = between
         if run and not has_code and run[-1][0].indent == scanned.indent:
-            run.append((scanned, blank_lines))
+            run.append((scanned, blank_lines, commented))
         else:
             if not _run_in_order(run):
                 return False
-            run = [(scanned, 0)]
+            run = [(scanned, 0, False)]
         previous_end = end
     return _run_in_order(run)
 

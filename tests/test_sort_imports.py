@@ -231,6 +231,27 @@ CASES: Tuple[Case, ...] = (
         "import requests\n\n# standard library\nimport os\n",
         "# standard library\nimport os\n\nimport requests\n",
     ),
+    Case(
+        "comment_block_set_apart_inside_a_group_keeps_its_blank_line",
+        "from collections import OrderedDict\nfrom io import StringIO\n\n# --------------\n# Legacy Imports\n"
+        "# --------------\nfrom urllib.parse import quote\nfrom urllib.request import getproxies\n",
+        "",
+    ),
+    Case(
+        "comment_block_set_apart_moves_with_its_blank_line_and_import",
+        "import abc\nimport sys\n\n# Legacy\nimport os\n",
+        "import abc\n\n# Legacy\nimport os\nimport sys\n",
+    ),
+    Case(
+        "comment_block_set_apart_keeps_one_blank_line",
+        "import abc\n\n\n# Legacy\nimport os\n",
+        "import abc\n\n# Legacy\nimport os\n",
+    ),
+    Case(
+        "comment_block_set_apart_moving_to_the_top_leaves_its_blank_line",
+        "import sys\n\n# Legacy\nimport os\n",
+        "# Legacy\nimport os\nimport sys\n",
+    ),
     # --- classification
     Case(
         "own_package_is_local_without_project_modules",
@@ -503,7 +524,9 @@ def test_WHEN_precheck_on_sorted_case_outputs_THEN_most_are_proven_sorted() -> N
         ("import os\nimport sys\n", False),
         ("import sys\nimport os\n", True),
         ("import os\n# comment\n\n# more\nimport sys\n", False),
-        ("import os\n\n# comment\nimport sys\n", True),
+        ("import os\n\n# comment\nimport sys\n", False),
+        ("import os\n\n\n# comment\nimport sys\n", True),
+        ("import sys\n\n# comment\nimport os\n", True),
         ("import os\n# isort: split\nimport sys\n", True),
         ("import sys\nfrom os import *\nimport abc\n", False),
         ("import sys\nimport abc\nfrom os import *\n", True),

@@ -229,3 +229,53 @@ def test_WHEN_fix_run_with_default_config_THEN_pytest_goes_with_standard_library
     assert (0, 0) == (default.returncode, strict.returncode), default.stderr + strict.stderr
     assert "import os\nimport pytest\n\nimport requests\n" == (tmp_path / "test_a.py").read_text()
     assert "import os\n\nimport pytest\nimport requests\n" == (tmp_path / "strict/test_b.py").read_text()
+
+
+# --- a comment set apart by a blank line heads a block of its own (requests 2.32.3)
+
+COMPAT_TAIL = (
+    "# Keep OrderedDict for backwards compatibility.\n"
+    "from collections import OrderedDict\n"
+    "from io import StringIO\n"
+    "\n"
+    "# --------------\n"
+    "# Legacy Imports\n"
+    "# --------------\n"
+    "from urllib.parse import (\n"
+    "    quote,\n"
+    "    urlparse,\n"
+    ")\n"
+    "from urllib.request import getproxies\n"
+    "\n"
+    "builtin_str = str\n"
+)
+MODELS_HEAD = (
+    "import datetime\n"
+    "\n"
+    "# Import encoding now, to avoid implicit import later.\n"
+    "import encodings.idna  # noqa: F401\n"
+    "from io import UnsupportedOperation\n"
+    "\n"
+    "from urllib3.util import parse_url\n"
+)
+
+
+def test_WHEN_check_run_AND_comment_set_apart_heads_imports_THEN_blank_line_kept(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pyproject.toml": SORT_ONLY, "requests/compat.py": COMPAT_TAIL, "requests/models.py": MODELS_HEAD})
+
+    result = run_cli(["check", "--no-cache", "."], cwd=tmp_path)
+
+    assert (0, b"") == (result.returncode, result.stdout), result.stderr
+
+
+def test_WHEN_fix_run_AND_comment_set_apart_heads_a_moved_import_THEN_blank_line_moves_with_it(
+    tmp_path: Path,
+) -> None:
+    source = "from urllib.request import getproxies\nimport abc\n\n# Legacy Imports\nfrom http import cookiejar\n"
+    write_files(tmp_path, {"pyproject.toml": SORT_ONLY, "compat.py": source})
+
+    result = run_cli(["fix", "--no-cache", "."], cwd=tmp_path)
+
+    assert 0 == result.returncode, result.stderr
+    expected = "import abc\n\n# Legacy Imports\nfrom http import cookiejar\nfrom urllib.request import getproxies\n"
+    assert expected == (tmp_path / "compat.py").read_text()
