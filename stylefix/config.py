@@ -57,7 +57,7 @@ class ModuleIndex:
     names: FrozenSet[str] = frozenset()
     # the source roots, innermost last when nested (a file's own package is named relative to the innermost)
     roots: Tuple[str, ...] = ("",)
-    # directory -> top-level names importable there: a file's own directory is on sys.path when it runs as a
+    # directory -> its modules and regular packages: a file's own directory is on sys.path when it runs as a
     # script or pytest imports it as a test (the first directory above it that is not a regular package)
     directories: Mapping[str, FrozenSet[str]] = field(default_factory=dict)
     # directory -> the index of a nested project (a directory with its own pyproject.toml)

@@ -279,3 +279,23 @@ def test_WHEN_fix_run_AND_comment_set_apart_heads_a_moved_import_THEN_blank_line
     assert 0 == result.returncode, result.stderr
     expected = "import abc\n\n# Legacy Imports\nfrom http import cookiejar\nfrom urllib.request import getproxies\n"
     assert expected == (tmp_path / "compat.py").read_text()
+
+
+def test_WHEN_fix_run_AND_test_beside_a_bare_directory_named_like_a_package_THEN_that_package_stays_third_party(
+    tmp_path: Path,
+) -> None:
+    # pytest puts tests/ on sys.path, but tests/redis/ (no __init__.py) only counts when no redis is installed
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": SORT_ONLY,
+            "tests/redis/test_cache.py": "",
+            "tests/helpers.py": "",
+            "tests/test_app.py": "import redis\nimport helpers\nimport os\n",
+        },
+    )
+
+    result = run_cli(["fix", "--no-cache", "."], cwd=tmp_path)
+
+    assert 0 == result.returncode, result.stderr
+    assert "import os\n\nimport redis\n\nimport helpers\n" == (tmp_path / "tests/test_app.py").read_text()
