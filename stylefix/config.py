@@ -55,7 +55,7 @@ class ModuleIndex:
 
     # top-level names importable from the project's source roots: local in every file of the project
     names: FrozenSet[str] = frozenset()
-    # the source roots, innermost last when nested (a file's own package is named relative to the innermost)
+    # the source roots: the project root (""), src/, the `src` key's, and those the project's imports show
     roots: Tuple[str, ...] = ("",)
     # directory -> its modules and regular packages: a file's own directory is on sys.path when it runs as a
     # script or pytest imports it as a test (the first directory above it that is not a regular package)
@@ -99,7 +99,7 @@ class Config:
     # Source roots named by the `src` key, relative to the project root (sort-imports' local-module lookup).
     src: Tuple[str, ...] = ()
     # The project's own modules, indexed once per run by discovery (sort-imports uses it).
-    project_modules: "ModuleIndex" = field(default_factory=lambda: EMPTY_INDEX)
+    project_modules: ModuleIndex = field(default_factory=lambda: EMPTY_INDEX)
 
     def options(self, name: str) -> Any:
         found = self.codemod_options.get(name)
@@ -282,15 +282,19 @@ def load_config(
         where = str(path) if path else "configuration"
     data: Dict[str, Any] = _read_toml(path, where) if path else {}
     prefix = "tool.stylefix."
-    if path is not None and path.name != "pyproject.toml" and "stylefix" not in data.get("tool", {}):
+    tool = data.get("tool")
+    if path is not None and path.name != "pyproject.toml" and not (isinstance(tool, dict) and "stylefix" in tool):
         # A ruff.toml-style file: the keys of [tool.stylefix] at its top level.
         data, prefix = {"tool": {"stylefix": data}}, ""
     table = data.get("tool", {}).get("stylefix", {})
     root = find_project_root(start)
     pyproject = root / "pyproject.toml"
     if pyproject != path and pyproject.is_file():
-        # pytest's own settings (test-file patterns) come from the project's pyproject.toml
-        data = _read_toml(pyproject, str(pyproject))
+        # pytest's own settings (test-file patterns) come from the project's pyproject.toml, when it can be read
+        try:
+            data = _read_toml(pyproject, str(pyproject))
+        except InvalidConfig:
+            data = {}
     return build_config(root, path, data, table, where, select, ignore, extend_exclude, prefix)
 
 
