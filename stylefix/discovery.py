@@ -229,7 +229,8 @@ IMPORT_LINE_RE = re.compile(
 )
 
 
-def _package_names(text: bytes) -> List[str]:
+def _listed_names(text: bytes) -> List[str]:
+    """The names of `a.b as c, d` or `(c, d,` (the first line of a parenthesized list)."""
     return [part.split()[0] for part in text.decode("utf-8", "replace").strip("()\\ \t").split(",") if part.split()]
 
 
@@ -237,13 +238,13 @@ def _imported_paths(source: bytes) -> Iterator[str]:
     """Dotted module paths of two components or more that the source imports (`from a import b` gives `a.b`)."""
     for match in IMPORT_LINE_RE.finditer(source):
         if match.group("names") is not None:
-            yield from (name for name in _package_names(match.group("names")) if "." in name)
+            yield from (name for name in _listed_names(match.group("names")) if "." in name)
             continue
         module = match.group("module").decode("ascii", "replace")
         if module.startswith("."):
             continue
         yield module
-        for name in _package_names(match.group("from")):
+        for name in _listed_names(match.group("from")):
             yield f"{module}.{name}"
 
 
