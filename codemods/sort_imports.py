@@ -137,9 +137,13 @@ Rules
     1. `from __future__` imports
     2. standard library (`sys.stdlib_module_names` and the modules other Python 3 versions have)
     3. third-party
-    4. local: relative imports, the file's own top-level package, and any module or package found in the
-       project (at the root, in src/, or in any sub-directory that is not excluded; a module inside a
-       package with __init__.py only counts through the package's name)
+    4. local: relative imports, the file's own top-level package, any module or package of a source root
+       (the project root, src/, the directories of the `src` key, and directories the project's own imports
+       show to be roots: `import commands.cluster_create` resolving to manage_arkime/commands/ makes
+       manage_arkime/ one), and the modules of the file's own directory (on sys.path when it runs as a
+       script or a pytest test). A bare directory of tests (tests/redis/) or a script (scripts/yaml.py) does
+       not make `redis` or `yaml` local elsewhere. A directory with its own pyproject.toml is a project of
+       its own, classified against its own root.
   Precedence: relative -> known-first-party / known-third-party / extra-standard-library -> standard
   library -> project -> third-party.
   Inside a group statements sort by full module name, case-insensitively and with natural number order
@@ -151,7 +155,8 @@ Rules
 Comments
   Own-line comments directly above an import move with it; inline comments stay on their statement.
   Comments at the top of a block separated from the first import by a blank line stay at the top, and so do
-  the comments before the first statement of a file (shebang, encoding cookie, license header).
+  the comments before the first statement of a file (shebang, encoding cookie, license header). A comment
+  set apart by a blank line inside the block keeps that blank line and moves with it and its import.
 
 Barriers (nothing moves across them)
   Any statement that is not an import (e.g. `sys.path.insert(...)`), a line holding several statements
@@ -161,7 +166,9 @@ Barriers (nothing moves across them)
 Options ([tool.stylefix.sort-imports])
   known-first-party, known-third-party, extra-standard-library: lists of (dotted) module names filed in that
     group; they win over the standard library and project detection (`known-first-party` and
-    `known-third-party` may also be given at the top level of [tool.stylefix]).
+    `known-third-party` may also be given at the top level of [tool.stylefix]). extra-standard-library
+    defaults to ["pytest"], the style guide author's placement; [] restores the strict grouping.
+  src (top level of [tool.stylefix]): more source roots, relative to the project root.
   split-multiple (false): write `import os, sys` as one statement per module.
   force-sort-within-sections (true): false puts all `import x` lines before `from x import y` in a group.
 
@@ -195,10 +202,9 @@ Directives
             "import sys\nsys.path.insert(0, 'lib')\nimport zlib\nimport mylib  # stylefix: skip\nimport abc\n",
         ),
         Example(
-            "pytest filed with the standard library, as the style guide's author does",
+            "pytest filed with the standard library by default, as the style guide's author does",
             "import pytest\n\nimport os\n",
             "import os\nimport pytest\n",
-            options={"extra-standard-library": ["pytest"]},
         ),
     )
 
@@ -377,7 +383,10 @@ Directives
             if previous is None:
                 leading = header + attached[id(entry)]
             else:
-                wanted = 0 if previous.group == entry.group else 1
+                # A comment set apart by a blank line heads a block of its own inside the group (the author's
+                # visual separator): it keeps one blank line above it wherever its import goes.
+                separated = bool(blanks[id(entry)]) and bool(attached[id(entry)])
+                wanted = 0 if previous.group == entry.group and not separated else 1
                 leading = _blank_lines(blanks[id(entry)], wanted) + attached[id(entry)]
             statement = entry.statement
             if tuple(statement.leading_lines) != leading:

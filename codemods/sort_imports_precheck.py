@@ -12,6 +12,7 @@ import re
 import sys
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
+from stylefix.config import ModuleIndex
 from stylefix.context import FileContext
 from stylefix.registry import SortImportsOptions
 
@@ -53,8 +54,8 @@ class Classifier:
 
     # dotted module prefix -> group, from known-first-party / known-third-party / extra-standard-library
     user: Dict[str, int]
-    project_modules: FrozenSet[str]
-    own_package: Optional[str]
+    # top-level names of the project's own modules that the file can import (see local_names)
+    local: FrozenSet[str]
 
     def group(self, module: str, level: int, is_from: bool) -> int:
         if level:
@@ -71,7 +72,7 @@ class Classifier:
         top = module.partition(".")[0]
         if top in STDLIB_NAMES:
             return STDLIB
-        if top in self.project_modules or top == self.own_package:
+        if top in self.local:
             return LOCAL
         return THIRD_PARTY
 
@@ -90,12 +91,7 @@ def _user_groups(options: SortImportsOptions) -> Tuple[Tuple[str, int], ...]:
     return tuple((name, group) for name, group in pairs.items() if name)
 
 
-def own_package(file: FileContext) -> Optional[str]:
-    """The top-level package (or module) the file itself belongs to: always local."""
-    relative = file.relative_path()
-    if relative is None:
-        return None
-    parts = relative.parts
+def _own_package(parts: Tuple[str, ...]) -> Optional[str]:
     if len(parts) > 2 and parts[0] == "src":
         parts = parts[1:]
     if not parts:
@@ -104,8 +100,38 @@ def own_package(file: FileContext) -> Optional[str]:
     return top if top.isidentifier() else None
 
 
+def _project_of(index: ModuleIndex, parts: Tuple[str, ...]) -> Tuple[ModuleIndex, Tuple[str, ...]]:
+    """The index of the innermost (nested) project holding the file, and the file's path relative to it."""
+    for length in range(len(parts) - 1, 0, -1):
+        found = index.nested.get("/".join(parts[:length]))
+        if found is not None:
+            return _project_of(found, parts[length:])
+    return index, parts
+
+
+def local_names(file: FileContext) -> FrozenSet[str]:
+    """Top-level names local in this file: those of the project's source roots and of the file's own
+    directory (on sys.path when it runs as a script or as a pytest test), in the innermost project holding it."""
+    index = file.config.project_modules
+    relative = file.relative_path()
+    if relative is None:
+        return index.names
+    index, parts = _project_of(index, relative.parts)
+    own = _own_package(parts)
+    names = index.names | {own} if own else index.names
+    directory = parts[:-1]
+    while directory:
+        found = index.directories.get("/".join(directory))
+        if found is not None:
+            return names | found
+        if "/".join(directory) in index.roots:
+            break
+        directory = directory[:-1]
+    return names
+
+
 def classifier_for(file: FileContext, options: SortImportsOptions) -> Classifier:
-    return Classifier(dict(_user_groups(options)), file.config.project_modules, own_package(file))
+    return Classifier(dict(_user_groups(options)), local_names(file))
 
 
 def natural_key(text: str) -> NaturalKey:
@@ -247,24 +273,26 @@ def _scan_multi_line(
     return scanned, match.end()
 
 
-def _run_in_order(run: List[Tuple[_Scanned, int]]) -> bool:
+def _run_in_order(run: List[Tuple[_Scanned, int, bool]]) -> bool:
     seen = set()
     previous: Optional[_Scanned] = None
-    for scanned, blank_lines in run:
+    for scanned, blank_lines, commented in run:
         if scanned.text in seen:
             return False
         seen.add(scanned.text)
         if previous is not None:
             if (previous.group, previous.key) > (scanned.group, scanned.key):
                 return False
-            if blank_lines != (0 if previous.group == scanned.group else 1):
+            separated = commented and blank_lines > 0  # a comment set apart by a blank line keeps it
+            if blank_lines != (0 if previous.group == scanned.group and not separated else 1):
                 return False
         previous = scanned
     return True
 
 
-def _between(text: bytes) -> Optional[Tuple[int, bool]]:
-    """(blank lines before the first comment, whether a line of code is there) for the lines between two imports;
+def _between(text: bytes) -> Optional[Tuple[int, bool, bool]]:
+    """(blank lines before the first comment, whether a line of code is there, whether a comment is there) for
+    the lines between two imports;
     None for a line that could join the next one (a lone backslash) or a comment that is an isort directive."""
     blanks, seen_comment, has_code = 0, False, False
     for line in text.split(b"\n")[:-1]:
@@ -278,7 +306,7 @@ def _between(text: bytes) -> Optional[Tuple[int, bool]]:
             return None
         else:
             has_code = True
-    return blanks, has_code
+    return blanks, has_code, seen_comment
 
 
 def imports_already_sorted(source: bytes, classifier: Classifier, options: SortImportsOptions) -> bool:
@@ -298,7 +326,7 @@ def imports_already_sorted(source: bytes, classifier: Classifier, options: SortI
         return False
     if b"\r" in source and source.count(b"\r") != source.count(b"\r\n"):
         return False
-    run: List[Tuple[_Scanned, int]] = []
+    run: List[Tuple[_Scanned, int, bool]] = []
     previous_end = -1
     for match in CANDIDATE_RE.finditer(source):
         start = match.start()
@@ -317,16 +345,16 @@ def imports_already_sorted(source: bytes, classifier: Classifier, options: SortI
         scanned, end = found
         if options.split_multiple and scanned.has_comma:
             return False
-        between = _between(source[previous_end + 1 : start]) if previous_end >= 0 else (0, True)
+        between = _between(source[previous_end + 1 : start]) if previous_end >= 0 else (0, True, False)
         if between is None:
             return False
-        blank_lines, has_code = between
+        blank_lines, has_code, commented = between
         if run and not has_code and run[-1][0].indent == scanned.indent:
-            run.append((scanned, blank_lines))
+            run.append((scanned, blank_lines, commented))
         else:
             if not _run_in_order(run):
                 return False
-            run = [(scanned, 0)]
+            run = [(scanned, 0, False)]
         previous_end = end
     return _run_in_order(run)
 

@@ -978,19 +978,43 @@ def _is_stdlib_line(statement: cst.SimpleStatementLine) -> bool:
     return True
 
 
-def insertion_point(body: Sequence[cst.BaseStatement]) -> Tuple[int, bool]:
-    """Where new typing imports go, and whether they take over the blank lines above that statement.
+def _module_of(statement: cst.BaseStatement) -> str:
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    if isinstance(small, cst.ImportFrom):
+        return _from_module(small) or ""
+    assert isinstance(small, cst.Import)
+    return small.names[0].evaluated_name
 
-    After the last standard-library import of the leading import block; else before its first import (taking
-    the blank lines above it); else right after the docstring. No blank line is ever added.
+
+def _is_future_line(statement: cst.BaseStatement) -> bool:
+    return _is_import_line(statement) and _module_of(statement) == "__future__"
+
+
+def insertion_point(body: Sequence[cst.BaseStatement]) -> Tuple[int, bool]:
+    """Where new typing imports go, and whether they take over the blank lines above that statement: where
+    sort-imports would put them in the leading import block.
+
+    Among the standard-library imports, before the first whose module sorts after `typing` (taking its blank
+    lines when it opens the group), else after the last; with only `from __future__` imports, after them; with
+    only third-party/local imports, before the first one (taking over the blank lines above it); with no
+    imports, right after the docstring. insert_lines then spaces them as sort-imports would.
     """
     start = 1 if body and _is_docstring(body[0]) else 0
     end = start
     while end < len(body) and _is_import_line(body[end]):
         end += 1
-    stdlib = [index for index in range(start, end) if _is_stdlib_line(body[index])]
+    stdlib = [
+        index for index in range(start, end) if _is_stdlib_line(body[index]) and not _is_future_line(body[index])
+    ]
+    for index in stdlib:
+        if _module_of(body[index]).lower() > "typing":
+            return index, index == stdlib[0]
     if stdlib:
         return stdlib[-1] + 1, False
+    futures = [index for index in range(start, end) if _is_future_line(body[index])]
+    if futures:
+        return futures[-1] + 1, False
     return start, end > start
 
 
@@ -1003,9 +1027,25 @@ def _blank_prefix(lines: Sequence[cst.EmptyLine]) -> int:
     return count
 
 
+def _with_blank_lines(statement: cst.BaseStatement, wanted: int) -> cst.BaseStatement:
+    """`statement` with at least `wanted` blank lines above it (above its comments)."""
+    missing = wanted - _blank_prefix(statement.leading_lines)
+    if missing <= 0:
+        return statement
+    added = tuple(cst.EmptyLine(indent=False) for _ in range(missing))
+    return statement.with_changes(leading_lines=added + tuple(statement.leading_lines))
+
+
+def _is_definition(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+
+
 def insert_lines(
     body: Sequence[cst.BaseStatement], index: int, take_blank_lines: bool, lines: Sequence[cst.SimpleStatementLine]
 ) -> List[cst.BaseStatement]:
+    """`lines` inserted at `index`, spaced as sort-imports spaces them: one blank line after `from __future__`
+    imports and before a following import of another group; when the file had no imports, the blank lines PEP 8
+    wants after an import block (two before a def or class, one before other code)."""
     result = list(body)
     new_lines = list(lines)
     if take_blank_lines and index < len(result):
@@ -1013,6 +1053,16 @@ def insert_lines(
         blank = _blank_prefix(following.leading_lines)
         new_lines[0] = new_lines[0].with_changes(leading_lines=following.leading_lines[:blank])
         result[index] = following.with_changes(leading_lines=following.leading_lines[blank:])
+    if index > 0 and _is_future_line(result[index - 1]):
+        new_lines[0] = new_lines[0].with_changes(leading_lines=(cst.EmptyLine(indent=False),))
+    if index < len(result):
+        following = result[index]
+        had_imports = any(_is_import_line(statement) for statement in result[:index])
+        if _is_import_line(following):
+            if isinstance(following, cst.SimpleStatementLine) and not _is_stdlib_line(following):
+                result[index] = _with_blank_lines(following, 1)
+        elif not had_imports and not take_blank_lines:
+            result[index] = _with_blank_lines(following, 2 if _is_definition(following) else 1)
     result[index:index] = new_lines
     return result
 
@@ -1301,7 +1351,7 @@ class TypingGenerics(StylefixCodemod):
         Example(
             "builtin generics and unions in annotations",
             "def load(path: str, limit: int | None = None) -> dict[str, list[int]]:\n    ...\n",
-            "from typing import Dict, List, Optional\n"
+            "from typing import Dict, List, Optional\n\n\n"
             "def load(path: str, limit: Optional[int] = None) -> Dict[str, List[int]]:\n    ...\n",
         ),
         Example(

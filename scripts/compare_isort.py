@@ -9,7 +9,7 @@ every file left out is listed with its reason. Exit status 1 when agreement is u
 import argparse
 import ast
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import difflib
 import io
 import logging
@@ -22,10 +22,12 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from codemods.sort_imports_precheck import STDLIB_NAMES
+from codemods.sort_imports_precheck import GROUP_NAMES, LOCAL, STDLIB, THIRD_PARTY, classifier_for
 from scripts.sort_imports_corpus import CORPUS_DIR, COMPARE_PROJECT, Project, fetch, python_files
-from stylefix.config import load_config
+from stylefix.config import Config, ModuleIndex, load_config
+from stylefix.context import FileContext
 from stylefix.discovery import project_modules
+from stylefix.registry import SortImportsOptions
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,8 @@ class Outcome:
     excluded: Dict[str, str] = field(default_factory=dict)
     changed_by_stylefix: int = 0
     changed_by_isort: int = 0
+    # (module, stylefix's group, isort's group, why) -> files where the two tools file an import differently
+    classifications: Dict[Tuple[str, str, str, str], List[str]] = field(default_factory=dict)
 
 
 def _import_statements(module: cst.Module) -> List[Tuple[int, List[cst.SimpleStatementLine], Optional[int]]]:
@@ -166,18 +170,89 @@ def run_tools(source_dir: Path, work: Path) -> Tuple[Path, Path, List[str]]:
     files = [path.relative_to(source_dir).as_posix() for path in python_files(source_dir)]
     config_file = work / "stylefix.toml"
     config_file.write_text('select = ["sort-imports"]\n')
-    # The config file's directory is the project root: put it at the copy's root.
     shutil.copy(config_file, stylefix_dir / ".stylefix-compare.toml")
+    if not (stylefix_dir / "pyproject.toml").is_file():
+        # The project root is the nearest directory with pyproject.toml or .git: mark the copy as one, or the
+        # repository holding .corpus/ would be taken for it.
+        (stylefix_dir / ".git").mkdir()
     config = load_config(stylefix_dir, stylefix_dir / ".stylefix-compare.toml")
-    # The same first-party list for both tools: what stylefix finds in the project, minus what it files as stdlib.
-    first_party = sorted(project_modules(config) - STDLIB_NAMES)
     stylefix = [str(BIN / "stylefix"), "fix", "--config", ".stylefix-compare.toml", "--no-cache", "-q"]
     _run_in_batches(stylefix, files, stylefix_dir)
-    isort = [str(BIN / "isort"), "--settings-path", str(settings_dir), *ISORT_SETTINGS, "-q"]
-    for name in first_party:
-        isort += ["--project", name]
-    _run_in_batches(isort, files, isort_dir)
+    _run_in_batches(isort_command(isort_dir, settings_dir, source_roots(config)), files, isort_dir)
     return stylefix_dir, isort_dir, files
+
+
+def source_roots(config: Config) -> List[str]:
+    """The source roots stylefix finds (see "Classification" in docs/sort-imports.md), relative to the root."""
+    return list(project_modules(config).roots)
+
+
+def isort_command(project: Path, settings_dir: Path, roots: Sequence[str]) -> List[str]:
+    """isort with the same source roots and the same extra standard-library modules as stylefix's defaults."""
+    command = [str(BIN / "isort"), "--settings-path", str(settings_dir), *ISORT_SETTINGS, "-q"]
+    for root in roots:
+        command += ["--src", str(project / root)]
+    for name in SortImportsOptions().extra_standard_library:
+        command += ["--extra-builtin", name]
+    return command
+
+
+ISORT_GROUPS: Dict[str, int] = {"STDLIB": STDLIB, "THIRDPARTY": THIRD_PARTY, "FIRSTPARTY": LOCAL}
+
+
+def classification_differences(project: Path, files: Sequence[str]) -> Dict[Tuple[str, str, str, str], List[str]]:
+    """Every absolute import whose top-level module stylefix and isort (same source roots) file differently."""
+    import isort
+
+    config = load_config(project, project / ".stylefix-compare.toml")
+    index = project_modules(config)
+    config = replace(config, project_modules=index)
+    options = config.options("sort-imports")
+    isort_config = isort.Config(
+        py_version="3",
+        src_paths=tuple(str(project / root) for root in index.roots),
+        extra_standard_library=options.extra_standard_library,
+    )
+    found: Dict[Tuple[str, str, str, str], List[str]] = {}
+    for relative in files:
+        path = project / relative
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            continue
+        classifier = classifier_for(FileContext(path=path, config=config, is_test_file=False), options)
+        modules = {
+            name.split(".")[0]
+            for node in ast.walk(tree)
+            for name in (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import)
+                else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                else []
+            )
+        }
+        for module in sorted(modules - {"__future__"}):
+            ours = classifier.group(module, 0, False)
+            theirs = ISORT_GROUPS.get(isort.place_module(module, config=isort_config), THIRD_PARTY)
+            if ours != theirs:
+                key = (module, GROUP_NAMES[ours], GROUP_NAMES[theirs], _why(module, relative, index))
+                found.setdefault(key, []).append(relative)
+    return found
+
+
+def _why(module: str, relative: str, index: ModuleIndex) -> str:
+    parts = tuple(relative.split("/"))
+    for length in range(len(parts) - 1, 0, -1):
+        if "/".join(parts[:length]) in index.nested:
+            return f"the file belongs to the nested project {'/'.join(parts[:length])}/ (its own pyproject.toml)"
+    directory = parts[:-1]
+    while directory:
+        names = index.directories.get("/".join(directory))
+        if names is not None and module in names:
+            return f"{module} is a module of the file's own directory {'/'.join(directory)}/ (script or test)"
+        directory = directory[:-1]
+    if module == parts[0] or (parts[0] == "src" and len(parts) > 1 and module == parts[1]):
+        return "the file's own top-level package"
+    return "isort counts any directory under a source root as a package, Python files or not"
 
 
 def compare(source_dir: Path, stylefix_dir: Path, isort_dir: Path, files: List[str]) -> Outcome:
@@ -231,6 +306,10 @@ def report(project: Project, outcome: Outcome, stylefix_dir: Path, isort_dir: Pa
             if show_diffs:
                 theirs, ours = (isort_dir / relative).read_bytes(), (stylefix_dir / relative).read_bytes()
                 lines.append(_diff(relative, theirs, ours))
+    lines.append(f"  imports filed differently (stylefix vs isort with the same source roots): "
+                 f"{sum(len(paths) for paths in outcome.classifications.values())}")
+    for (module, ours, theirs, why), paths in sorted(outcome.classifications.items()):
+        lines.append(f"    {module}: stylefix {ours}, isort {theirs}, in {len(paths)} files ({paths[0]}...): {why}")
     lines.append("  left out:")
     lines += [f"    {relative}: {reason}" for relative, reason in sorted(outcome.excluded.items())]
     return "\n".join(lines)
@@ -248,6 +327,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     work = CORPUS_DIR / "compare" / project.directory_name
     stylefix_dir, isort_dir, files = run_tools(source_dir, work)
     outcome = compare(source_dir, stylefix_dir, isort_dir, files)
+    outcome.classifications = classification_differences(stylefix_dir, files)
     text = report(project, outcome, stylefix_dir, isort_dir, show_diffs=not args.no_diffs)
     (work / "report.txt").write_text(text + "\n")
     print(text)

@@ -55,6 +55,43 @@ class NothingSelected(InvalidConfig):
 
 
 @dataclass(frozen=True)
+class ModuleIndex:
+    """Where sort-imports finds a project's own modules (built by discovery.project_modules, never by importing).
+
+    Paths are relative to the project root, with "/" separators; "" is the root itself."""
+
+    # top-level names importable from the project's source roots: local in every file of the project
+    names: FrozenSet[str] = frozenset()
+    # the source roots: the project root (""), src/, the `src` key's, and those the project's imports show
+    roots: Tuple[str, ...] = ("",)
+    # directory -> its modules and regular packages: a file's own directory is on sys.path when it runs as a
+    # script or pytest imports it as a test (the first directory above it that is not a regular package)
+    directories: Mapping[str, FrozenSet[str]] = field(default_factory=dict)
+    # directory -> the index of a nested project (a directory with its own pyproject.toml)
+    nested: Mapping[str, "ModuleIndex"] = field(default_factory=dict)
+
+    def __contains__(self, name: object) -> bool:
+        """Whether `name` is a module anywhere in the index (the LSP rebuilds it for a file it has not seen)."""
+        return (
+            name in self.names
+            or any(name in found for found in self.directories.values())
+            or any(name in index for index in self.nested.values())
+        )
+
+    def fingerprint(self) -> str:
+        parts = (
+            sorted(self.names),
+            self.roots,
+            sorted((key, sorted(value)) for key, value in self.directories.items()),
+            sorted((key, value.fingerprint()) for key, value in self.nested.items()),
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+EMPTY_INDEX = ModuleIndex()
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     config_path: Optional[Path] = None
@@ -66,8 +103,10 @@ class Config:
     test_functions: Tuple[str, ...] = DEFAULT_TEST_FUNCTIONS
     test_classes: Tuple[str, ...] = DEFAULT_TEST_CLASSES
     codemod_options: Mapping[str, Any] = field(default_factory=dict)
-    # Top-level names of the project's own modules, filled in once per run by discovery (sort-imports uses it).
-    project_modules: FrozenSet[str] = frozenset()
+    # Source roots named by the `src` key, relative to the project root (sort-imports' local-module lookup).
+    src: Tuple[str, ...] = ()
+    # The project's own modules, indexed once per run by discovery (sort-imports uses it).
+    project_modules: ModuleIndex = field(default_factory=lambda: EMPTY_INDEX)
     timeout: float = DEFAULT_TIMEOUT  # seconds per file (not in the fingerprint: a time limit is never cached)
 
     def options(self, name: str) -> Any:
@@ -86,7 +125,7 @@ class Config:
             self.test_functions,
             self.test_classes,
             sorted((name, repr(value)) for name, value in self.codemod_options.items()),
-            sorted(self.project_modules),
+            self.project_modules.fingerprint(),
         )
         return hashlib.sha256(repr(relevant).encode()).hexdigest()[:16]
 
@@ -125,8 +164,12 @@ def _coerce(where: str, value: Any, expected: Any) -> Any:
     raise InvalidConfig(f"{where}: invalid value {value!r}; expected {_type_name(expected)}")
 
 
-def parse_options(name: str, table: Mapping[str, Any], where: str, extra: Mapping[str, Any] = None) -> Any:
-    """Validate a `[tool.stylefix.<codemod>]` table into that codemod's options dataclass."""
+def parse_options(
+    name: str, table: Mapping[str, Any], where: str, extra: Mapping[str, Any] = None, shown: Optional[str] = None
+) -> Any:
+    """Validate a `[tool.stylefix.<codemod>]` table into that codemod's options dataclass; `shown` is the table's
+    name as the file spells it."""
+    shown = shown or name
     options_class = registry.SPECS[name].options
     hints = typing.get_type_hints(options_class)
     known = {_kebab(f.name): f.name for f in fields(options_class)}
@@ -135,13 +178,13 @@ def parse_options(name: str, table: Mapping[str, Any], where: str, extra: Mappin
     for key, value in table.items():
         if key not in known:
             choices = ", ".join(sorted(known)) or "none"
-            raise InvalidConfig(f"{where}: unknown option {key!r} for {name}; valid options: {choices}")
+            raise InvalidConfig(f"{where}: unknown option {key!r} in [{shown}]; valid options: {choices}")
         attribute = known[key]
-        values[attribute] = _coerce(f"{where}: {name}.{key}", value, hints[attribute])
+        values[attribute] = _coerce(f"{where}: {shown}.{key}", value, hints[attribute])
         minimum = minimums.get(attribute)
         if minimum is not None and values[attribute] < minimum:
             raise InvalidConfig(
-                f"{where}: {name}.{key}: invalid value {value!r}; expected an integer of at least {minimum}"
+                f"{where}: {shown}.{key}: invalid value {value!r}; expected an integer of at least {minimum}"
             )
     return options_class(**values)
 
@@ -178,17 +221,18 @@ TOP_LEVEL_KEYS: Tuple[str, ...] = (
     "known-first-party",
     "known-third-party",
     "timeout",
+    "src",
 )
 
 
-def _read_toml(path: Path) -> Dict[str, Any]:
+def _read_toml(path: Path, where: str) -> Dict[str, Any]:
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except OSError as error:
-        raise InvalidConfig(f"{path}: cannot read: {error.strerror}") from error
+        raise InvalidConfig(f"{where}: cannot read: {error.strerror}") from error
     except tomllib.TOMLDecodeError as error:
-        raise InvalidConfig(f"{path}: invalid TOML: {error}") from error
+        raise InvalidConfig(f"{where}: invalid TOML: {error}") from error
 
 
 def _pytest_patterns(data: Mapping[str, Any], key: str) -> Optional[Tuple[str, ...]]:
@@ -237,25 +281,36 @@ def load_config(
     ignore: Sequence[str] = (),
     extend_exclude: Sequence[str] = (),
 ) -> Config:
-    """Config for a run starting at `start` (a file or directory); CLI values passed in win over the file."""
+    """Config for a run starting at `start` (a file or directory); CLI values passed in win over the file.
+
+    The settings come from `config_file` (--config) or the nearest pyproject.toml with [tool.stylefix]; the
+    project root (local modules, cache) is always the nearest directory with pyproject.toml or .git above
+    `start`, wherever the settings come from."""
     start = start.resolve() if start.exists() else start.absolute()
     if config_file is not None:
         if not config_file.is_file():
             raise InvalidConfig(f"--config: {config_file}: no such file")
         path: Optional[Path] = config_file.resolve()
+        where = str(config_file)
     else:
         path = find_config_file(start)
-    data: Dict[str, Any] = _read_toml(path) if path else {}
-    if path is not None and "tool" not in data and path.name != "pyproject.toml":
-        data = {"tool": {"stylefix": data}}
+        where = str(path) if path else "configuration"
+    data: Dict[str, Any] = _read_toml(path, where) if path else {}
+    prefix = "tool.stylefix."
+    tool = data.get("tool")
+    if path is not None and path.name != "pyproject.toml" and not (isinstance(tool, dict) and "stylefix" in tool):
+        # A ruff.toml-style file: the keys of [tool.stylefix] at its top level.
+        data, prefix = {"tool": {"stylefix": data}}, ""
     table = data.get("tool", {}).get("stylefix", {})
-    where = str(path) if path else "configuration"
-    root = path.parent if path else find_project_root(start)
-    if root and not path:
-        pyproject = root / "pyproject.toml"
-        if pyproject.is_file():
-            data = _read_toml(pyproject)
-    return build_config(root, path, data, table, where, select, ignore, extend_exclude)
+    root = find_project_root(start)
+    pyproject = root / "pyproject.toml"
+    if pyproject != path and pyproject.is_file():
+        # pytest's own settings (test-file patterns) come from the project's pyproject.toml, when it can be read
+        try:
+            data = _read_toml(pyproject, str(pyproject))
+        except InvalidConfig:
+            data = {}
+    return build_config(root, path, data, table, where, select, ignore, extend_exclude, prefix)
 
 
 def build_config(
@@ -267,20 +322,24 @@ def build_config(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     extend_exclude: Sequence[str] = (),
+    prefix: str = "tool.stylefix.",
 ) -> Config:
+    """`prefix`: how the file spells the table (`tool.stylefix.` in pyproject.toml, empty for a file holding the
+    keys at its top level), so that errors name a key as it appears in the file."""
     unknown = [key for key in table if key not in TOP_LEVEL_KEYS and key not in registry.SPECS]
     if unknown:
         valid = ", ".join(TOP_LEVEL_KEYS + registry.NAMES)
-        raise InvalidConfig(f"{where}: unknown key {unknown[0]!r} in [tool.stylefix]; valid keys: {valid}")
+        place = f"in [{prefix[:-1]}]" if prefix else "at the top level"
+        raise InvalidConfig(f"{where}: unknown key {unknown[0]!r} {place}; valid keys: {valid}")
 
     def strings(key: str, default: Tuple[str, ...]) -> Tuple[str, ...]:
         if key not in table:
             return default
-        return _coerce(f"{where}: {key}", table[key], Tuple[str, ...])
+        return _coerce(f"{where}: {prefix}{key}", table[key], Tuple[str, ...])
 
     cli_select = check_names(select, "--select")
-    file_select = _split_names(table["select"], f"{where}: select") if "select" in table else None
-    file_ignore = _split_names(table.get("ignore", []), f"{where}: ignore")
+    file_select = _split_names(table["select"], f"{where}: {prefix}select") if "select" in table else None
+    file_ignore = _split_names(table.get("ignore", []), f"{where}: {prefix}ignore")
     cli_ignore = check_names(ignore, "--ignore")
     if cli_select:
         chosen = cli_select
@@ -296,13 +355,13 @@ def build_config(
         )
 
     line_length = table.get("line-length", DEFAULT_LINE_LENGTH)
-    _coerce(f"{where}: line-length", line_length, int)
+    _coerce(f"{where}: {prefix}line-length", line_length, int)
     if line_length <= 0:
-        raise InvalidConfig(f"{where}: line-length: invalid value {line_length!r}; expected a positive integer")
+        raise InvalidConfig(f"{where}: {prefix}line-length: invalid value {line_length!r}; expected a positive integer")
 
     timeout = table.get("timeout", DEFAULT_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise InvalidConfig(f"{where}: timeout: invalid value {timeout!r}; expected a positive number of seconds")
+        raise InvalidConfig(f"{where}: {prefix}timeout: invalid value {timeout!r}; expected a positive number of seconds")
 
     first_party = strings("known-first-party", ())
     third_party = strings("known-third-party", ())
@@ -310,11 +369,11 @@ def build_config(
     for name in registry.NAMES:
         sub_table = table.get(name, {})
         if not isinstance(sub_table, dict):
-            raise InvalidConfig(f"{where}: {name}: expected a table [tool.stylefix.{name}]")
+            raise InvalidConfig(f"{where}: {prefix}{name}: expected a table [{prefix}{name}]")
         extra: Dict[str, Any] = {}
         if name == "sort-imports":
             extra = {"known_first_party": first_party, "known_third_party": third_party}
-        options = parse_options(name, sub_table, where, extra)
+        options = parse_options(name, sub_table, where, extra, shown=f"{prefix}{name}")
         if name == "sort-imports":
             options = replace(
                 options,
@@ -338,6 +397,7 @@ def build_config(
         test_classes=test_classes,
         codemod_options=codemod_options,
         timeout=float(timeout),
+        src=strings("src", ()),
     )
 
 

@@ -4,15 +4,17 @@ import logging
 import os
 from pathlib import Path
 import re
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import pathspec
 
-from stylefix.config import Config
+from stylefix.config import Config, ModuleIndex
 
 logger = logging.getLogger(__name__)
 
 PYTHON_SUFFIXES: Tuple[str, ...] = (".py", ".pyi")
+# Up to this many candidate names, a file is searched for each before its imports are scanned.
+MAX_NEEDLES = 64
 
 
 @dataclass
@@ -244,34 +246,159 @@ def _dedupe(files: List[Path]) -> List[Path]:
     return unique
 
 
-def project_modules(config: Config) -> FrozenSet[str]:
-    """Every name that can be the first component of an import of the project's own code.
+# An import statement's module paths, for the roots the project's own imports show (a cheap scan, no parse):
+# `import a.b, c as d` and `from a.b import (c, d)`.
+IMPORT_LINE_RE = re.compile(
+    rb"^[ \t]*(?:import[ \t]+(?P<names>[^\r\n#;]+)|from[ \t]+(?P<module>[\w.]+)[ \t]+import[ \t]+(?P<from>[^\r\n#;]+))",
+    re.MULTILINE,
+)
 
-    sort-imports files an import as local when its first component is one of these. The guide's author keeps
-    packages in sub-directories, some without __init__.py, so every directory counts, not only the root: a
-    module or package directory anywhere is a top-level name unless it sits inside a regular package (a
-    directory with __init__.py), whose contents are only reached through the package's own name
-    (`celery/backends/redis.py` makes `celery` local, not `redis`). The walk therefore stops at a regular
-    package: what is inside cannot add a name, and most of a project's files are (one pass over the project,
-    about a twentieth of the time it took to visit every file).
+
+def _listed_names(text: bytes) -> List[str]:
+    """The names of `a.b as c, d` or `(c, d,` (the first line of a parenthesized list)."""
+    return [part.split()[0] for part in text.decode("utf-8", "replace").strip("()\\ \t").split(",") if part.split()]
+
+
+def _imported_paths(source: bytes) -> Iterator[str]:
+    """Dotted module paths of two components or more that the source imports (`from a import b` gives `a.b`)."""
+    for match in IMPORT_LINE_RE.finditer(source):
+        if match.group("names") is not None:
+            yield from (name for name in _listed_names(match.group("names")) if "." in name)
+            continue
+        module = match.group("module").decode("ascii", "replace")
+        if module.startswith("."):
+            continue
+        yield module
+        for name in _listed_names(match.group("from")):
+            yield f"{module}.{name}"
+
+
+def _join(directory: str, name: str) -> str:
+    return f"{directory}/{name}" if directory else name
+
+
+def project_modules(config: Config) -> ModuleIndex:
+    """Where the project's own modules are: sort-imports files an import as local when its first component is
+    a module or package of a source root (or of the importing file's own directory).
+
+    The source roots are the project root, `src/`, the directories the `src` key names, and every directory
+    that the project's own imports show to be one: an import of a full dotted path (`commands.cluster_create`,
+    `from commands import cluster_create`) that resolves to a module or package in a directory makes that
+    directory a root (the guide's author keeps packages under `manage_arkime/`, imported as top-level names from
+    the tests). A directory of tests (`tests/redis/test_cache.py`) or a script (`scripts/yaml.py`) is not a
+    root, so it does not make `redis` or `yaml` local elsewhere. A directory below the root with its own
+    pyproject.toml is a project of its own, indexed apart. User code is never imported.
     """
-    root = config.root
-    excluder = Excluder(config)
-    names: Set[str] = set()
+    src = tuple(os.path.normpath(entry).replace(os.sep, "/").strip("/") for entry in config.src)
+    return _index(config.root.resolve(), Excluder(config), tuple("" if entry == "." else entry for entry in src))
+
+
+def _index(root: Path, excluder: Excluder, src: Sequence[str]) -> ModuleIndex:
+    """One walk that stops at regular packages (what is inside one is reached through its name, and most of a
+    project's files are inside one: about a twentieth of the time a walk of every file takes); only the files
+    outside regular packages are read for the imports that show roots."""
+    directories: Set[str] = set()  # every directory holding Python files, or holding one that does
+    children: Dict[str, Set[str]] = {}  # directory -> top-level names importable from it
+    packages: Set[str] = set()  # directories with __init__.py
+    stems: Dict[str, Set[str]] = {}  # directory -> its modules (name.py)
+    files: List[str] = []
+    nested: Dict[str, ModuleIndex] = {}
+    root_text = str(root)
     for current, dirnames, filenames in os.walk(root, followlinks=False):
         absolute = excluder.absolute(current)
+        relative = os.path.relpath(current, root_text).replace(os.sep, "/")
+        relative = "" if relative == "." else relative
+        if relative and "pyproject.toml" in filenames:
+            nested[relative] = _index(Path(current), excluder, ())
+            dirnames[:] = []
+            continue
         dirnames[:] = [name for name in dirnames if not excluder.is_excluded_in(absolute, name, is_dir=True)]
-        candidates = [name for name in filenames if name.endswith(PYTHON_SUFFIXES)]
-        python_files = [name for name in candidates if not excluder.is_excluded_in(absolute, name, is_dir=False)]
+        python_files = [
+            name
+            for name in filenames
+            if name.endswith(PYTHON_SUFFIXES) and not excluder.is_excluded_in(absolute, name, is_dir=False)
+        ]
         if not python_files:
             continue
-        base = Path(current)
-        names.update(part for part in base.relative_to(root).parts if part.isidentifier())
-        if base != root and "__init__.py" in python_files:
+        directory = relative
+        while directory and directory not in directories:
+            directories.add(directory)
+            parent, _, name = directory.rpartition("/")
+            children.setdefault(parent, set()).add(name)
+            directory = parent
+        if relative and ("__init__.py" in python_files or "__init__.pyi" in python_files):
+            packages.add(relative)
             dirnames[:] = []
             continue
         for name in python_files:
+            files.append(os.path.join(current, name))
             stem = name.rsplit(".", 1)[0]
-            if stem.isidentifier() and stem != "__init__":
-                names.add(stem)
-    return frozenset(names)
+            if stem != "__init__":
+                children.setdefault(relative, set()).add(stem)
+                stems.setdefault(relative, set()).add(stem)
+    roots = ["", *(["src"] if "src" in directories else []), *src]
+    roots += sorted(_shown_roots(root, files, directories, children, packages, set(roots)))
+    roots = list(dict.fromkeys(roots))
+    names = frozenset(name for root_dir in roots for name in children.get(root_dir, ()) if name.isidentifier())
+    # In a file's own directory only modules and regular packages count: a directory without __init__.py there
+    # is a namespace portion, which Python uses only when no installed package has the name (tests/redis/).
+    per_directory = {
+        directory: frozenset(
+            name
+            for name in found
+            if name.isidentifier() and (name in stems.get(directory, ()) or _join(directory, name) in packages)
+        )
+        for directory, found in children.items()
+        if directory not in roots and directory not in packages
+    }
+    return ModuleIndex(names, tuple(roots), per_directory, nested)
+
+
+def _shown_roots(
+    root: Path,
+    files: Sequence[str],
+    directories: Set[str],
+    children: Dict[str, Set[str]],
+    packages: Set[str],
+    roots: Set[str],
+) -> Set[str]:
+    """Directories that the project's own imports show to be source roots (see project_modules)."""
+    # first component -> the directories (not yet roots, not packages) holding a package or directory of that name
+    holders: Dict[str, List[str]] = {}
+    for directory, names in children.items():
+        if directory in roots or directory in packages:
+            continue
+        for name in names:
+            if _join(directory, name) in directories:  # only a directory can resolve a dotted path
+                holders.setdefault(name, []).append(directory)
+    if not holders:
+        return set()
+    resolves: Dict[str, bool] = {}
+
+    def resolved(relative: str) -> bool:
+        if relative not in resolves:
+            base = root / relative
+            modules = (base.with_name(base.name + suffix) for suffix in PYTHON_SUFFIXES)
+            resolves[relative] = base.is_dir() or any(module.is_file() for module in modules)
+        return resolves[relative]
+
+    shown: Set[str] = set()
+    needles = [name.encode() for name in holders]
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                source = handle.read()
+        except OSError:
+            continue
+        if b"import" not in source:
+            continue
+        if len(needles) <= MAX_NEEDLES and not any(needle in source for needle in needles):
+            continue
+        for dotted in _imported_paths(source):
+            first, _, rest = dotted.partition(".")
+            second = rest.partition(".")[0]
+            for directory in holders.get(first, ()):
+                if directory not in shown and second.isidentifier():
+                    if resolved(_join(directory, f"{first}/{second}")):
+                        shown.add(directory)
+    return shown

@@ -15,7 +15,7 @@ import re
 import sys
 import threading
 import tokenize
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcServerNotInitialized
@@ -23,7 +23,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.workspace import TextDocument
 
-from stylefix.config import Config, InvalidConfig, load_config
+from stylefix.config import Config, InvalidConfig, ModuleIndex, load_config
 from stylefix.isolation import ChildCaller
 from stylefix.results import Change, StylefixError
 from stylefix.version import VERSION
@@ -289,7 +289,7 @@ class StylefixServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Full,
             protocol_cls=StylefixProtocol,
         )
-        self.project_modules: Dict[Path, FrozenSet[str]] = {}
+        self.project_modules: Dict[Path, ModuleIndex] = {}
         self.analyses: Dict[str, Analysis] = {}
         self.pending: Dict[str, asyncio.TimerHandle] = {}
         self.warned_roots: Set[Path] = set()

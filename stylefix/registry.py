@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 class SortImportsOptions:
     known_first_party: Tuple[str, ...] = ()
     known_third_party: Tuple[str, ...] = ()
-    extra_standard_library: Tuple[str, ...] = ()
+    # The guide's author files pytest with the standard library (21 of 22 `import pytest` lines in arkime/aws-aio).
+    extra_standard_library: Tuple[str, ...] = ("pytest",)
     split_multiple: bool = False
     force_sort_within_sections: bool = True
 

@@ -10,7 +10,7 @@ import tempfile
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 from stylefix.cache import Cache, CachedError, Verdict, content_digest, open_cache
-from stylefix.config import Config
+from stylefix.config import EMPTY_INDEX, Config
 from stylefix.discovery import discover, project_modules
 from stylefix.isolation import Pool, no_termination
 from stylefix.results import (
@@ -222,7 +222,7 @@ def fix_file(path: Path, config: Config, options: RunOptions) -> Outcome:
 
 def with_project_modules(config: Config) -> Config:
     """`config` with the project's module index that sort-imports needs to recognise local imports."""
-    if "sort-imports" in config.enabled and not config.project_modules:
+    if "sort-imports" in config.enabled and config.project_modules is EMPTY_INDEX:
         return replace(config, project_modules=project_modules(config))
     return config
 

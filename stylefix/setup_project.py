@@ -339,7 +339,7 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
         _set(proposals, "extend-exclude", nested, reason)
     config = with_project_modules(build_config(root, None, data, table_of(proposals), "pyproject.toml"))
     files = discover([root], config).files
-    local_names = project_modules(config)
+    local_names = set(project_modules(config).names)
     imported: Dict[str, str] = {}  # top-level name -> a file that imports it
     placements: Dict[str, int] = {}
     for path in files:
@@ -383,7 +383,7 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
     config = with_project_modules(build_config(root, None, data, table_of(proposals), "pyproject.toml"))
     findings.local_modules = [
         LocalModule(name, locations.get(name, "?"), classify_local(config, name), name in imported)
-        for name in sorted(project_modules(config) | set(missed))
+        for name in sorted(set(project_modules(config).names) | set(missed))
     ]
     _count_changes(findings, config, root, jobs, fix_paths, RunOptions)
     if findings.errors:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from stylefix.config import Config, build_config
+from stylefix.config import Config, ModuleIndex, build_config
 from stylefix.engine import cpython_error, fix_source
 from stylefix.results import Change
 
@@ -48,7 +48,7 @@ def apply_codemod(
     if options:
         stylefix_table[codemod] = dict(options)
     config = make_config(root, stylefix_table)
-    config = replace(config, project_modules=frozenset(project_modules))
+    config = replace(config, project_modules=ModuleIndex(names=frozenset(project_modules)))
     file_path = root / path
     encoded = source.encode("utf-8")
     safe = cpython_error(encoded) is None

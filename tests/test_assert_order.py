@@ -1,9 +1,9 @@
 """assert-order: table-driven cases, input and exact output, each also run a second time."""
 from dataclasses import dataclass, field
+import pytest
 from typing import Any, Dict, List, Optional
 
 import libcst as cst
-import pytest
 
 from tests.helpers import apply_codemod
 

@@ -1,9 +1,9 @@
 """assert-order: change messages and lines, the operand rules on their own, the pre-check, the CLI."""
 from pathlib import Path
+import pytest
 from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
-import pytest
 
 from codemods.assert_order import AssertOrder, is_expected_like, short_code, should_swap
 from stylefix.codemod import FileContext

@@ -2,14 +2,13 @@
 traceback, the file untouched, the rest of the run going on."""
 import os
 from pathlib import Path
+import pytest
 import shutil
 import signal
 import subprocess
 import sys
 import time
 from typing import Dict, List, Optional, Tuple
-
-import pytest
 
 from tests.helpers import STYLEFIX, run_cli, write_files
 

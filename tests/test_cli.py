@@ -1,7 +1,6 @@
 """The real `stylefix` command on real temporary projects: every command, output format and exit code."""
 import json
 from pathlib import Path
-
 import pytest
 
 from stylefix import registry

@@ -4,11 +4,10 @@ import json
 import os
 from pathlib import Path
 import pty
+import pytest
 import re
 import subprocess
 from typing import Dict, List
-
-import pytest
 
 from tests.helpers import PROJECT_ROOT, STYLEFIX, run_cli, write_files
 

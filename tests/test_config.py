@@ -1,8 +1,7 @@
 """Configuration: discovery of pyproject.toml, validation with one-line errors, pytest's test-file settings."""
 from pathlib import Path
-from typing import Dict
-
 import pytest
+from typing import Dict
 
 from stylefix import registry
 from stylefix.config import InvalidConfig, is_test_file, is_test_function, load_config
@@ -37,7 +36,7 @@ BAD_CONFIGS = [
     ("[tool.stylefix]\nline-length = 0\n", "line-length: invalid value 0; expected a positive integer"),
     ("[tool.stylefix.assert-order]\nscope = 'everything'\n", "invalid value 'everything'; expected one of 'tests', 'all'"),
     ("[tool.stylefix.typing-generics]\nbare = 'yes'\n", "typing-generics.bare: invalid value 'yes'; expected true or false"),
-    ("[tool.stylefix.sort-imports]\nsplit = true\n", "unknown option 'split' for sort-imports; valid options:"),
+    ("[tool.stylefix.sort-imports]\nsplit = true\n", "unknown option 'split' in [tool.stylefix.sort-imports]; valid options:"),
     ("[tool.stylefix]\nexclude = [1]\n", "exclude: invalid value [1]; expected a list of strings"),
     ("[tool.stylefix\n", "invalid TOML"),
 ]

@@ -7,13 +7,13 @@ then leave a stylefix-styled sample project alone.
 import configparser
 import json
 from pathlib import Path
+import pytest
 import re
 import subprocess
 import sys
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import isort
-import pytest
 import yaml
 
 from stylefix.config import load_config

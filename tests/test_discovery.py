@@ -1,10 +1,10 @@
 """Discovery: which files a run touches, on real directory trees."""
 import os
 from pathlib import Path
+import pytest
 from typing import List
 
 import pathspec
-import pytest
 
 from stylefix.config import load_config
 from stylefix.discovery import _Matcher, discover, project_modules
@@ -111,18 +111,27 @@ def test_WHEN_discover_called_AND_missing_path_THEN_error_and_others_still_found
     assert [(str(tmp_path / "nope.py"), "no such file or directory")] == found.errors
 
 
-def test_WHEN_project_modules_called_THEN_every_module_and_directory_leading_to_one(tmp_path: Path) -> None:
+def test_WHEN_project_modules_called_THEN_names_of_source_roots_and_of_each_directory(tmp_path: Path) -> None:
     write_files(tmp_path, TREE)
     write_files(tmp_path, {"manage_arkime/commands/cluster_create.py": "", "src/core/__init__.py": ""})
     config = load_config(tmp_path)
 
-    names = project_modules(config)
+    index = project_modules(config)
 
-    expected = {
-        "app", "main", "sub", "kept", "types", "docs", "guide", "deeper",
-        "manage_arkime", "commands", "cluster_create", "src", "core",
+    # TEST: the root and src/ are source roots; excluded and ignored files add no name
+    assert ("", "src") == index.roots
+    assert {"app", "docs", "manage_arkime", "src", "core"} == set(index.names)
+    # TEST: every other directory lists what a file in it imports from its own directory: its modules and regular
+    # packages, not a directory without __init__.py (Python takes an installed package of that name first)
+    expected_directories = {
+        "app": {"main", "types"},
+        "app/sub": {"kept"},
+        "docs": set(),
+        "docs/guide": {"deeper"},
+        "manage_arkime": set(),
+        "manage_arkime/commands": {"cluster_create"},
     }
-    assert expected == set(names)
+    assert expected_directories == {key: set(value) for key, value in index.directories.items()}
 
 
 MATCHER_PATTERNS = [

@@ -1,7 +1,6 @@
 """The engine with every codemod on: how codemods interact on one tree, and regressions the fuzzer found."""
-from typing import Dict, Tuple
-
 import pytest
+from typing import Dict, Tuple
 
 from stylefix.engine import fix_source
 from tests.helpers import PROJECT_ROOT, make_config
@@ -33,7 +32,8 @@ CASES: Dict[str, Tuple[str, str, str]] = {
         "import pytest\nfrom mypkg.core import parse\nimport os\n\n\n"
         "def test_parse_returns_none(tmp: dict[str, int] | None):\n    # Run our test\n"
         "    result = parse(os.sep)\n\n    assert result == None\n",
-        "import os\nfrom typing import Dict, Optional\n\nimport pytest\n\nfrom mypkg.core import parse\n\n\n"
+        # pytest filed with the standard library (the default), the new typing import in its sorted place
+        "import os\nimport pytest\nfrom typing import Dict, Optional\n\nfrom mypkg.core import parse\n\n\n"
         "def test_WHEN_parse_called_THEN_returns_none(tmp: Optional[Dict[str, int]]):\n    # Run our test\n"
         "    result = parse(os.sep)\n\n    assert None == result\n",
     ),

@@ -1,7 +1,6 @@
 """Every documented example (what `stylefix explain` prints) is run through the real engine."""
-from typing import List, Tuple
-
 import pytest
+from typing import List, Tuple
 
 from stylefix import registry
 from stylefix.registry import Example

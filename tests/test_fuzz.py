@@ -9,13 +9,13 @@ The suite runs a bounded number of examples; `make fuzz` sets STYLEFIX_FUZZ_EXAM
 """
 import ast
 import os
+import pytest
 from typing import List
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 import hypothesmith
 import libcst as cst
 from libcst.codemod import CodemodContext
-import pytest
 
 from stylefix import registry
 from stylefix.context import FileContext

@@ -2,13 +2,12 @@
 is handled as Ctrl-C is, and no worker outlives the main process, however that ends."""
 import os
 from pathlib import Path
+import pytest
 import signal
 import subprocess
 import sys
 import time
 from typing import Dict, List
-
-import pytest
 
 from tests.helpers import STYLEFIX, write_files
 

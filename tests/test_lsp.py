@@ -6,10 +6,10 @@ its own project directory, so the tests do not depend on each other.
 import asyncio
 import json
 from pathlib import Path
+import pytest
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from lsprotocol import types
-import pytest
 import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 

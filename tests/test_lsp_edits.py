@@ -1,11 +1,11 @@
 """The language server's pure helpers: line-based minimal edits, LSP line splitting, positions, encodings."""
 from pathlib import Path
+import pytest
 from typing import Callable, List, Sequence, Tuple
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
-import pytest
 
 from stylefix.lsp import (
     Outcome,

@@ -4,11 +4,11 @@ The real server in a subprocess, with the engine wrapped so that a document cont
 (what a stack overflow in LibCST's native parser does) or never finishes; every other document runs for real.
 """
 from pathlib import Path
+import pytest
 import sys
 from typing import Any, List
 
 from lsprotocol import types
-import pytest
 import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 

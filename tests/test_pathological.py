@@ -5,10 +5,9 @@ two workers and with one: each file ends in a result or a one-line error, never 
 """
 import os
 from pathlib import Path
+import pytest
 import re
 from typing import Callable, Dict, List, NamedTuple
-
-import pytest
 
 from tests.helpers import run_cli, write_files
 

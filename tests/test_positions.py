@@ -1,9 +1,9 @@
 """Positions computed for reports are exactly LibCST's PositionProvider's, node by node."""
+import pytest
 from typing import List
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
-import pytest
 
 from stylefix.positions import compute_positions
 from tests.helpers import PROJECT_ROOT

@@ -1,12 +1,12 @@
 """Every codemod's byte-level pre-check against the full path: a pre-check that says "nothing to do" must never
 be wrong. Each codemod runs directly (no pre-check) on real files, as a plain module and as a test file."""
 from pathlib import Path
+import pytest
 import sysconfig
 from typing import List
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-import pytest
 
 from stylefix import registry
 from stylefix.context import FileContext

@@ -7,13 +7,12 @@ package registry once per module (that install is most of this module's run time
 """
 import os
 from pathlib import Path
+import pytest
 import re
 import shutil
 import subprocess
 import sys
 from typing import Dict, List, Mapping, Optional, Sequence
-
-import pytest
 
 from tests.helpers import PROJECT_ROOT, write_files
 

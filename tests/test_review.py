@@ -1,11 +1,11 @@
 """`stylefix review` end to end in a real pseudo-terminal: keystrokes in, file contents and screen out."""
 import os
 from pathlib import Path
+import pytest
 import sys
 from typing import Dict, List, Optional, Sequence
 
 import pexpect
-import pytest
 
 from stylefix.config import load_config
 from stylefix.engine import fix_source

@@ -2,10 +2,9 @@
 from dataclasses import replace
 import os
 from pathlib import Path
+import pytest
 import stat
 from typing import Dict, List
-
-import pytest
 
 from stylefix.config import load_config
 from stylefix.results import FileResult, Mode, Status

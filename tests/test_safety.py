@@ -1,10 +1,10 @@
 """The safety net fires for each kind of codemod bug (deliberately faulty codemods fed through the real guard),
 leaves the file untouched, and lets correct changes through."""
 from pathlib import Path
+import pytest
 from typing import Optional
 
 import libcst as cst
-import pytest
 
 from stylefix.codemod import StylefixCodemod
 from stylefix.config import load_config

@@ -1,12 +1,12 @@
 """sort-imports: every rule, option, comment position, barrier and directive, as input -> exact output."""
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Sequence, Tuple
-
 import pytest
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from codemods.sort_imports import SortImports
 from stylefix.codemod import FileContext
+from stylefix.config import ModuleIndex
 from stylefix.directives import parse_directives
 from stylefix.engine import fix_source
 from stylefix.registry import NAMES
@@ -230,6 +230,27 @@ CASES: Tuple[Case, ...] = (
         "comment_between_groups_moves_with_next",
         "import requests\n\n# standard library\nimport os\n",
         "# standard library\nimport os\n\nimport requests\n",
+    ),
+    Case(
+        "comment_block_set_apart_inside_a_group_keeps_its_blank_line",
+        "from collections import OrderedDict\nfrom io import StringIO\n\n# --------------\n# Legacy Imports\n"
+        "# --------------\nfrom urllib.parse import quote\nfrom urllib.request import getproxies\n",
+        "",
+    ),
+    Case(
+        "comment_block_set_apart_moves_with_its_blank_line_and_import",
+        "import abc\nimport sys\n\n# Legacy\nimport os\n",
+        "import abc\n\n# Legacy\nimport os\nimport sys\n",
+    ),
+    Case(
+        "comment_block_set_apart_keeps_one_blank_line",
+        "import abc\n\n\n# Legacy\nimport os\n",
+        "import abc\n\n# Legacy\nimport os\n",
+    ),
+    Case(
+        "comment_block_set_apart_moving_to_the_top_leaves_its_blank_line",
+        "import sys\n\n# Legacy\nimport os\n",
+        "# Legacy\nimport os\nimport sys\n",
     ),
     # --- classification
     Case(
@@ -469,7 +490,7 @@ def _file_context(case: Case, source: bytes) -> Tuple[FileContext, Any]:
     table: Dict[str, Any] = dict(case.table)
     if case.options:
         table["sort-imports"] = dict(case.options)
-    config = replace(make_config(NO_PROJECT, table), project_modules=frozenset(case.project_modules))
+    config = replace(make_config(NO_PROJECT, table), project_modules=ModuleIndex(names=frozenset(case.project_modules)))
     path = NO_PROJECT / case.path
     file = FileContext(path=path, config=config, is_test_file=False, directives=parse_directives(source, NAMES))
     return file, config
@@ -503,7 +524,9 @@ def test_WHEN_precheck_on_sorted_case_outputs_THEN_most_are_proven_sorted() -> N
         ("import os\nimport sys\n", False),
         ("import sys\nimport os\n", True),
         ("import os\n# comment\n\n# more\nimport sys\n", False),
-        ("import os\n\n# comment\nimport sys\n", True),
+        ("import os\n\n# comment\nimport sys\n", False),
+        ("import os\n\n\n# comment\nimport sys\n", True),
+        ("import sys\n\n# comment\nimport os\n", True),
         ("import os\n# isort: split\nimport sys\n", True),
         ("import sys\nfrom os import *\nimport abc\n", False),
         ("import sys\nimport abc\nfrom os import *\n", True),
@@ -586,5 +609,7 @@ def test_WHEN_project_indexed_THEN_modules_inside_regular_packages_are_not_top_l
         },
     )
 
-    expected = {"celery", "manage_arkime", "core", "cluster", "setup"}
-    assert expected == set(project_modules(make_config(tmp_path)))
+    index = project_modules(make_config(tmp_path))
+
+    assert {"celery", "manage_arkime", "setup"} == set(index.names)
+    assert "redis" not in index

@@ -7,12 +7,12 @@ import functools
 import io
 import multiprocessing
 from pathlib import Path
+import pytest
 import tokenize
 from typing import List, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-import pytest
 
 from codemods.sort_imports import SortImports
 from scripts.sort_imports_corpus import PROPERTY_PROJECTS, Project, python_files, try_fetch

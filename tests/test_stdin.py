@@ -5,10 +5,9 @@ stderr, exit 2 (the editor keeps its buffer). PATH, not the current directory, d
 whether test-file codemods apply, and the result is byte for byte what `stylefix fix PATH` writes.
 """
 from pathlib import Path
+import pytest
 import shutil
 import subprocess
-
-import pytest
 
 from tests.helpers import PROJECT_ROOT, STYLEFIX, run_cli, write_files
 

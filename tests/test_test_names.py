@@ -2,12 +2,12 @@
 from dataclasses import dataclass
 import logging
 from pathlib import Path
+import pytest
 import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-import pytest
 
 from codemods import test_names as test_names_module
 from stylefix.codemod import FileContext

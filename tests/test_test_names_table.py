@@ -1,8 +1,7 @@
 """test-names on a table of real-world-style tests: old name, body, exact new name, run through the real engine."""
 from dataclasses import dataclass
-from typing import List
-
 import pytest
+from typing import List
 
 from stylefix.results import Change
 from tests.helpers import apply_codemod

@@ -1,12 +1,12 @@
 """typing-generics: table-driven cases, each compared byte for byte and run twice."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
+import pytest
 from typing import Any, Dict, List, Mapping, Tuple
 
-import pytest
-
 from codemods.typing_generics import TYPING_ALIASES
-from tests.helpers import apply_codemod
+from tests.helpers import apply_codemod, run_cli, write_files
 
 CODEMOD = "typing-generics"
 
@@ -69,7 +69,7 @@ def _mapping_cases() -> List[Case]:
                 Case(
                     f"mapping-{short}",
                     f"def f(value: {short}{arguments}) -> None:\n    pass\n",
-                    f"from typing import {name}\ndef f(value: {name}{arguments}) -> None:\n    pass\n",
+                    f"from typing import {name}\n\n\ndef f(value: {name}{arguments}) -> None:\n    pass\n",
                 )
             )
             continue
@@ -94,14 +94,14 @@ CONTEXT_CASES: Tuple[Case, ...] = (
     Case(
         "parameter-and-return",
         "def f(a: list[int], *args: tuple[int, ...], **kwargs: dict[str, int]) -> set[str]:\n    return set()\n",
-        "from typing import Dict, List, Set, Tuple\n"
+        "from typing import Dict, List, Set, Tuple\n\n\n"
         "def f(a: List[int], *args: Tuple[int, ...], **kwargs: Dict[str, int]) -> Set[str]:\n    return set()\n",
     ),
     Case(
         "variable-annotations-module-class-function",
         "x: list[int] = []\n\n\nclass A:\n    y: dict[str, int]\n\n    def m(self) -> None:\n"
         "        self.z: set[int] = set()\n        w: frozenset[int] = frozenset()\n",
-        "from typing import Dict, FrozenSet, List, Set\nx: List[int] = []\n\n\nclass A:\n    y: Dict[str, int]\n\n"
+        "from typing import Dict, FrozenSet, List, Set\n\nx: List[int] = []\n\n\nclass A:\n    y: Dict[str, int]\n\n"
         "    def m(self) -> None:\n        self.z: Set[int] = set()\n        w: FrozenSet[int] = frozenset()\n",
     ),
     Case(
@@ -124,13 +124,13 @@ CONTEXT_CASES: Tuple[Case, ...] = (
     Case(
         "explicit-type-alias-typing-extensions",
         "import typing_extensions\n\nPairs: typing_extensions.TypeAlias = 'list[int]'\n",
-        "from typing import List\nimport typing_extensions\n\nPairs: typing_extensions.TypeAlias = 'List[int]'\n",
+        "from typing import List\n\nimport typing_extensions\n\nPairs: typing_extensions.TypeAlias = 'List[int]'\n",
     ),
     Case(
         "pep-695-type-statement-and-type-parameters",
         "type Pairs = list[tuple[int, int]]\n\n\ndef first[T: dict[str, int]](items: list[T]) -> T:\n"
         "    return items[0]\n",
-        "from typing import Dict, List, Tuple\ntype Pairs = List[Tuple[int, int]]\n\n\n"
+        "from typing import Dict, List, Tuple\n\ntype Pairs = List[Tuple[int, int]]\n\n\n"
         "def first[T: Dict[str, int]](items: List[T]) -> T:\n    return items[0]\n",
     ),
     Case(
@@ -170,23 +170,23 @@ CONTEXT_CASES: Tuple[Case, ...] = (
 )
 
 UNION_CASES: Tuple[Case, ...] = (
-    Case("optional", "x: int | None = None\n", "from typing import Optional\nx: Optional[int] = None\n"),
-    Case("none-first", "x: None | int = None\n", "from typing import Optional\nx: Optional[int] = None\n"),
-    Case("union", "x: int | str = 1\n", "from typing import Union\nx: Union[int, str] = 1\n"),
+    Case("optional", "x: int | None = None\n", "from typing import Optional\n\nx: Optional[int] = None\n"),
+    Case("none-first", "x: None | int = None\n", "from typing import Optional\n\nx: Optional[int] = None\n"),
+    Case("union", "x: int | str = 1\n", "from typing import Union\n\nx: Union[int, str] = 1\n"),
     Case(
         "union-with-none-anywhere",
         "x: int | None | str = 1\n",
-        "from typing import Optional, Union\nx: Optional[Union[int, str]] = 1\n",
+        "from typing import Optional, Union\n\nx: Optional[Union[int, str]] = 1\n",
     ),
     Case(
         "nested",
         "x: dict[str, list[int | None]] = {}\n",
-        "from typing import Dict, List, Optional\nx: Dict[str, List[Optional[int]]] = {}\n",
+        "from typing import Dict, List, Optional\n\nx: Dict[str, List[Optional[int]]] = {}\n",
     ),
     Case(
         "parenthesized-member",
         "x: (int | None) | str = 1\n",
-        "from typing import Optional, Union\nx: Union[Optional[int], str] = 1\n",
+        "from typing import Optional, Union\n\nx: Union[Optional[int], str] = 1\n",
     ),
     Case(
         "callable-arguments",
@@ -196,23 +196,23 @@ UNION_CASES: Tuple[Case, ...] = (
     Case(
         "multi-line-with-comments",
         "x: (\n    int  # the count\n    | str\n    | None  # not yet known\n) = 1\n",
-        "from typing import Optional, Union\nx: Optional[Union[\n    int,  # the count\n    str  # not yet known\n"
+        "from typing import Optional, Union\n\nx: Optional[Union[\n    int,  # the count\n    str  # not yet known\n"
         "]] = 1\n",
     ),
     Case(
         "empty-tuple-and-ellipsis",
         "x: tuple[()] = ()\ny: tuple[int, ...] | None = None\n",
-        "from typing import Optional, Tuple\nx: Tuple[()] = ()\ny: Optional[Tuple[int, ...]] = None\n",
+        "from typing import Optional, Tuple\n\nx: Tuple[()] = ()\ny: Optional[Tuple[int, ...]] = None\n",
     ),
     Case(
         "spacing-inside-subscript-kept",
         "x: dict[ str,  int ] = {}\n",
-        "from typing import Dict\nx: Dict[ str,  int ] = {}\n",
+        "from typing import Dict\n\nx: Dict[ str,  int ] = {}\n",
     ),
     Case(
         "unions-option-off",
         "x: list[int | None] = []\n",
-        "from typing import List\nx: List[int | None] = []\n",
+        "from typing import List\n\nx: List[int | None] = []\n",
         options={"unions": False},
     ),
     Case(
@@ -228,23 +228,23 @@ STRING_CASES: Tuple[Case, ...] = (
     Case(
         "string-annotation-keeps-quotes",
         "def f(a: 'list[int]', b: \"dict[str, int] | None\") -> '''set[int]''':\n    pass\n",
-        "from typing import Dict, List, Optional, Set\n"
+        "from typing import Dict, List, Optional, Set\n\n\n"
         "def f(a: 'List[int]', b: \"Optional[Dict[str, int]]\") -> '''Set[int]''':\n    pass\n",
     ),
     Case(
         "string-inside-subscript",
         "x: list['dict[str, int]'] = []\n",
-        "from typing import Dict, List\nx: List['Dict[str, int]'] = []\n",
+        "from typing import Dict, List\n\nx: List['Dict[str, int]'] = []\n",
     ),
     Case(
         "string-with-spaces-around",
         "x: ' list[int] ' = []\n",
-        "from typing import List\nx: ' List[int] ' = []\n",
+        "from typing import List\n\nx: ' List[int] ' = []\n",
     ),
     Case(
         "raw-string",
         "x: r'list[int]' = []\n",
-        "from typing import List\nx: r'List[int]' = []\n",
+        "from typing import List\n\nx: r'List[int]' = []\n",
     ),
     Case(
         "string-with-escapes-left-alone",
@@ -259,7 +259,7 @@ STRING_CASES: Tuple[Case, ...] = (
     Case(
         "future-annotations-stays",
         "from __future__ import annotations\n\n\ndef f(a: list[int] | None) -> None:\n    pass\n",
-        "from __future__ import annotations\nfrom typing import List, Optional\n\n\n"
+        "from __future__ import annotations\n\nfrom typing import List, Optional\n\n\n"
         "def f(a: Optional[List[int]]) -> None:\n    pass\n",
     ),
 )
@@ -306,12 +306,37 @@ NEVER_TOUCHED_CASES: Tuple[Case, ...] = (
         "skip-directive",
         "x: list[int] = []  # stylefix: skip\n\n\ndef f(a: int | None) -> None:  # stylefix: skip[typing-generics]\n"
         "    b: set[int] = set()\n",
-        "from typing import Set\nx: list[int] = []  # stylefix: skip\n\n\n"
+        "from typing import Set\n\nx: list[int] = []  # stylefix: skip\n\n\n"
         "def f(a: int | None) -> None:  # stylefix: skip[typing-generics]\n    b: Set[int] = set()\n",
     ),
 )
 
 IMPORT_CASES: Tuple[Case, ...] = (
+    Case(
+        "sorted-place-among-stdlib-imports",
+        "import abc\nimport uuid\n\nimport requests\n\nx: list[int] = []\n",
+        "import abc\nfrom typing import List\nimport uuid\n\nimport requests\n\nx: List[int] = []\n",
+    ),
+    Case(
+        "opening-the-stdlib-group-takes-its-blank-lines",
+        "from __future__ import annotations\n\nimport uuid\n\nx: list[int] = []\n",
+        "from __future__ import annotations\n\nfrom typing import List\nimport uuid\n\nx: List[int] = []\n",
+    ),
+    Case(
+        "after-future-import-one-blank-line-before-third-party",
+        "from __future__ import annotations\nimport requests\n\nx: list[int] = []\n",
+        "from __future__ import annotations\n\nfrom typing import List\n\nimport requests\n\nx: List[int] = []\n",
+    ),
+    Case(
+        "no-imports-one-blank-line-before-other-code",
+        '"""Doc."""\nx: list[int] = []\n',
+        '"""Doc."""\nfrom typing import List\n\nx: List[int] = []\n',
+    ),
+    Case(
+        "no-imports-header-comment-stays-first-two-blank-lines-before-a-decorated-def",
+        "# helpers\n@cache\ndef split(text: str) -> list[str]:\n    return text.split()\n",
+        "# helpers\nfrom typing import List\n\n\n@cache\ndef split(text: str) -> List[str]:\n    return text.split()\n",
+    ),
     Case(
         "after-stdlib-imports-no-blank-line-added",
         "import os\nx: list[int] = []\n",
@@ -325,7 +350,7 @@ IMPORT_CASES: Tuple[Case, ...] = (
     Case(
         "before-third-party-imports-taking-their-blank-lines",
         '"""Doc."""\n\n# third party\nimport requests\n\nx: list[int] = []\n',
-        '"""Doc."""\n\nfrom typing import List\n# third party\nimport requests\n\nx: List[int] = []\n',
+        '"""Doc."""\n\nfrom typing import List\n\n# third party\nimport requests\n\nx: List[int] = []\n',
     ),
     Case(
         "after-the-docstring-when-there-are-no-imports",
@@ -449,17 +474,17 @@ SHADOWING_CASES: Tuple[Case, ...] = (
     Case(
         "module-defines-its-own-list",
         "class List:\n    pass\n\n\nx: list[int] = []\ny: List = List()\n",
-        "import typing\nclass List:\n    pass\n\n\nx: typing.List[int] = []\ny: List = List()\n",
+        "import typing\n\n\nclass List:\n    pass\n\n\nx: typing.List[int] = []\ny: List = List()\n",
     ),
     Case(
         "module-imports-another-optional",
         "from mylib import Optional\n\nx: int | None = None\n",
-        "import typing\nfrom mylib import Optional\n\nx: typing.Optional[int] = None\n",
+        "import typing\n\nfrom mylib import Optional\n\nx: typing.Optional[int] = None\n",
     ),
     Case(
         "local-name-in-a-function",
         "def f() -> None:\n    Dict = {}\n    x: dict[str, int] = Dict\n",
-        "import typing\ndef f() -> None:\n    Dict = {}\n    x: typing.Dict[str, int] = Dict\n",
+        "import typing\n\n\ndef f() -> None:\n    Dict = {}\n    x: typing.Dict[str, int] = Dict\n",
     ),
     Case(
         "existing-import-typing-used-when-names-are-taken",
@@ -469,7 +494,7 @@ SHADOWING_CASES: Tuple[Case, ...] = (
     Case(
         "star-import-may-bind-anything",
         "from mylib import *\n\nx: list[int] = []\n",
-        "import typing\nfrom mylib import *\n\nx: typing.List[int] = []\n",
+        "import typing\n\nfrom mylib import *\n\nx: typing.List[int] = []\n",
     ),
     Case(
         "aliased-typing-import-is-not-reused",
@@ -482,14 +507,14 @@ OPTION_CASES: Tuple[Case, ...] = (
     Case(
         "bare-option",
         "def f(x: dict, y: list[set]) -> tuple | None:\n    return None\n",
-        "from typing import Dict, List, Optional, Set, Tuple\n"
+        "from typing import Dict, List, Optional, Set, Tuple\n\n\n"
         "def f(x: Dict, y: List[Set]) -> Optional[Tuple]:\n    return None\n",
         options={"bare": True},
     ),
     Case(
         "bare-option-leaves-runtime-uses",
         "def f(x: type = type) -> None:\n    return isinstance(x, type)\n",
-        "from typing import Type\ndef f(x: Type = type) -> None:\n    return isinstance(x, type)\n",
+        "from typing import Type\n\n\ndef f(x: Type = type) -> None:\n    return isinstance(x, type)\n",
         options={"bare": True},
     ),
 )
@@ -540,3 +565,31 @@ def test_WHEN_file_changed_THEN_every_change_is_reported_with_a_line(case: Case)
 
     assert applied.changes
     assert all(change.line > 0 and change.codemod == CODEMOD for change in applied.changes)
+
+
+# (source, what typing-generics alone writes): exactly what sort-imports would leave
+CLI_PLACEMENT_CASES: Tuple[Tuple[str, str], ...] = (
+    (
+        "def split(text: str) -> list[str]:\n    return text.split()\n",
+        "from typing import List\n\n\ndef split(text: str) -> List[str]:\n    return text.split()\n",
+    ),
+    (
+        "from __future__ import annotations\n\n\ndef split(text: str) -> list[str]:\n    return text.split()\n",
+        "from __future__ import annotations\n\nfrom typing import List\n\n\n"
+        "def split(text: str) -> List[str]:\n    return text.split()\n",
+    ),
+)
+
+
+@pytest.mark.parametrize(("source", "expected"), CLI_PLACEMENT_CASES)
+def test_WHEN_only_typing_generics_runs_AND_it_adds_an_import_THEN_placed_as_sort_imports_would(
+    tmp_path: Path, source: str, expected: str
+) -> None:
+    write_files(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n", "split.py": source})
+
+    fixed = run_cli(["fix", "--no-cache", "--select", CODEMOD, "split.py"], cwd=tmp_path)
+    sorted_check = run_cli(["check", "--no-cache", "--select", "sort-imports", "split.py"], cwd=tmp_path)
+
+    assert 0 == fixed.returncode, fixed.stderr
+    assert expected == (tmp_path / "split.py").read_text()
+    assert (0, b"") == (sorted_check.returncode, sorted_check.stdout)

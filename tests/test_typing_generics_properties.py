@@ -4,6 +4,7 @@ import ast
 from collections import Counter
 import importlib.util
 from pathlib import Path
+import pytest
 import sys
 import sysconfig
 import types
@@ -12,7 +13,6 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-import pytest
 
 from codemods.typing_generics import TypingGenerics
 from stylefix.codemod import FileContext
