@@ -51,8 +51,9 @@ DROPPED_MARKERS: FrozenSet[str] = frozenset({"given", "if", "when", "whenever"})
 # Markers that open a clause with its own verb ("when_file_is_missing"); the others take a noun phrase, so a weak
 # verb after them is the outcome ("during_shutdown_is_skipped").
 CLAUSE_MARKERS: FrozenSet[str] = frozenset({"given", "if", "unless", "when", "whenever", "while"})
-# Kept in front of a base-form outcome verb: "dont_raise" stays "dont_raise", never "raises".
-NEGATIONS: FrozenSet[str] = frozenset({"cannot", "dont", "never", "not"})
+# Kept in front of the outcome verb they negate: "dont_raise" stays "dont_raise", never "raises";
+# "no_raise" is never "no_THEN_raises".
+NEGATIONS: FrozenSet[str] = frozenset({"cannot", "cant", "doesnt", "dont", "isnt", "never", "no", "not", "wont"})
 FILLER_WORDS: FrozenSet[str] = frozenset({"a", "an", "it", "that", "the"})
 # An action made only of these names no function, so the function the body calls is the better action.
 VAGUE_WORDS: FrozenSet[str] = frozenset(

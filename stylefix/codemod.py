@@ -44,6 +44,8 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
         self.file = file
         self.options: Any = file.config.options(self.NAME)
         self.changes: List[Change] = []
+        # (line, column, message): the engine prints them as `path:line:column: codemod: message`.
+        self.located_warnings: List[Tuple[int, int, str]] = []
         self._positions: Optional[Positions] = None
 
     def __dir__(self) -> List[str]:
@@ -102,6 +104,10 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
     def report(self, node: cst.CSTNode, message: str) -> None:
         """Record one change; `node` is a node of the tree this codemod was given (an original_node)."""
         self.changes.append(Change(self.NAME, self.line_of(node), message))
+
+    def warn_at(self, line: int, column: int, message: str) -> None:
+        """A warning about one place in the file (1-based line and column)."""
+        self.located_warnings.append((line, column, message))
 
     def lines_of(self, node: cst.CSTNode) -> Tuple[int, int]:
         """First and last line of a statement, for a compound statement only its header (decorators to colon)."""

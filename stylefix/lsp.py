@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from stylefix.config import Config, InvalidConfig, load_config
+from stylefix.mentions import with_project_mentions
 from stylefix.results import Change, StylefixError
 from stylefix.version import VERSION
 
@@ -232,6 +233,8 @@ class StylefixServer(LanguageServer):
         if root not in self.warned_roots:
             self.warned_roots.add(root)
             self.show_conflicts(config)
+        # Scanned on every request: files whose (mtime, size) did not change are not read again.
+        config = with_project_mentions(config)
         if SORT_IMPORTS not in config.enabled:
             return config
         stem = path.name.rsplit(".", 1)[0]
