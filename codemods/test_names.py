@@ -61,9 +61,9 @@ from codemods.test_names_words import (
     WEAK_OUTCOME_VERBS,
 )
 from stylefix.codemod import FileContext, StylefixCodemod
-from stylefix.results import Change
 from stylefix.config import is_test_class, is_test_function
 from stylefix.mentions import ATTRIBUTE, COMMENT, DOCSTRING, STRING, Occurrence, keyword_mismatches, python_occurrences
+from stylefix.results import Change
 
 logger = logging.getLogger(__name__)
 
@@ -434,7 +434,8 @@ def plan_name(old: str, facts: BodyFacts) -> Optional[Naming]:
                 when = action
     when = trim(when)
     if not when:
-        return None
+        # Nothing names what is done (`test_no_raise_on_valid_warning`: a negated outcome and a condition).
+        return literal_naming(words)
     docstring = docstring_parts(facts.docstring)
     outcome = trim(outcome)
     if not outcome:
@@ -493,18 +494,20 @@ def with_missing_words(naming: Naming, words: Sequence[str]) -> Naming:
     wanted = set(content_words(words))
     missing = [word for word in words if word.lower() in wanted and not forms(word) & kept]
     missing = list(dict.fromkeys(missing))
-    return Naming(naming.when, naming.conditions + (tuple(missing),), naming.then) if missing else naming
+    if all(word.lower() in CONJUNCTIONS for word in missing):
+        return naming  # `AND_and` reads as nothing: the old name's own words say it better
+    return Naming(naming.when, naming.conditions + (tuple(missing),), naming.then)
 
 
-def literal_naming(words: Sequence[str]) -> Optional[Naming]:
-    """The old name's own parts, nothing from the body and nothing trimmed: its action, conditions, outcome."""
+def literal_naming(words: Sequence[str], then: Tuple[str, ...] = AS_EXPECTED) -> Optional[Naming]:
+    """The old name's own parts, nothing trimmed: its action, conditions and outcome (else `then`)."""
     parts = segment(words)
     when, conditions = parts.action, parts.conditions
     if not when and conditions:
         when, conditions = conditions[0], conditions[1:]
     if not when:
         return None
-    return Naming(when, conditions, parts.outcome or AS_EXPECTED)
+    return Naming(when, conditions, parts.outcome or then)
 
 
 def without_lone_auxiliary(naming: Naming) -> Naming:
@@ -514,16 +517,23 @@ def without_lone_auxiliary(naming: Naming) -> Naming:
     return naming
 
 
+def joins_nothing(naming: Naming) -> bool:
+    """Whether a conjunction begins or ends a part (`WHEN_round_trips_or_THEN_...`): the words it joined are cut."""
+    return any(part and trim(part) != part for part in (naming.when, naming.then, *naming.conditions))
+
+
 def naming_choices(naming: Naming, words: Sequence[str]) -> Iterator[Naming]:
     """The planned naming first, then ones closer to the old name's words, the last one all of them in order."""
     yield naming
     yield with_missing_words(naming, words)
-    literal = literal_naming(words)
-    if literal is not None:
-        yield literal
-        yield with_missing_words(literal, words)
+    # The outcome the body gave (`raises_value_error`) first, then none.
+    for then in dict.fromkeys((naming.then, AS_EXPECTED)):
+        literal = literal_naming(words, then)
+        if literal is not None:
+            yield literal
+            yield with_missing_words(literal, words)
     if not any(word in TAGS for word in words):
-        yield Naming(tuple(words), (), AS_EXPECTED)
+        yield Naming(tuple(words), (), AS_EXPECTED)  # the old name's words in order: nothing is cut
 
 
 def choose_naming(
@@ -533,9 +543,10 @@ def choose_naming(
     one that fits loses (no problems: nothing fits at all)."""
     first: Optional[List[MeaningProblem]] = None
     seen: Set[str] = set()
-    for choice in naming_choices(naming, words):
+    choices = list(naming_choices(naming, words))
+    for number, choice in enumerate(choices):
         fitted = fit_length(without_lone_auxiliary(choice), max_length)
-        if fitted is None:
+        if fitted is None or joins_nothing(fitted) and number + 1 < len(choices):
             continue
         name = compose(fitted)
         if name in seen:

@@ -24,8 +24,8 @@ FUNCTION_WORDS: FrozenSet[str] = frozenset(
         "then", "was", "were", "when", "whenever", "will", "would",
     }
 )
-# `and` joins parts (the new name's AND says it); as the first word it is the subject
-# (`test_and_operator_evaluates_true`) and a content word. `or` always is one.
+# `and` joins parts (the new name's AND says it); as the first or last word it is the subject
+# (`test_and_operator_evaluates_true`, `test_fmt_and`) and a content word. `or` always is one.
 JOINING_WORDS: FrozenSet[str] = frozenset({"and"})
 NEGATION_WORDS: FrozenSet[str] = frozenset(
     {
@@ -85,10 +85,11 @@ def forms(word: str) -> Set[str]:
 def content_words(words: Sequence[str]) -> List[str]:
     """The old name's words (lower case) that the new name must keep."""
     lowered = [word.lower() for word in words]
+    last = len(lowered) - 1
     return [
         word
         for index, word in enumerate(lowered)
-        if word not in FUNCTION_WORDS and (word not in JOINING_WORDS or index == 0)
+        if word not in FUNCTION_WORDS and (word not in JOINING_WORDS or index in (0, last))
     ]
 
 
