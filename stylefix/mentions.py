@@ -32,7 +32,7 @@ PYTHON_TOKEN_RE = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 TEST_WORD_RE = re.compile(TEST_WORD)
-IMPORT_LINE_RE = re.compile(r"^\s*(?:from\s+[\w.]+\s+)?import\b")
+FROM_IMPORT_RE = re.compile(r"[ \t]*from\s+[\w.]+\s+import\b")
 KEYWORD_OPTION_RE = re.compile(r"(?<![\w-])-k(?![\w-])")
 KEYWORD_OPERATORS: FrozenSet[str] = frozenset({"and", "or", "not"})
 LINE_END_RE = re.compile(r"\r\n|\r|\n")
@@ -122,12 +122,15 @@ def python_occurrences(text: str) -> Iterator[Occurrence]:
         kind = match.lastgroup
         if kind == "word":
             line, column = _locate(starts, match.start())
-            line_text = text[starts[line - 1] : match.start()]
+            line_start = starts[line - 1]
+            line_end = starts[line] if line < len(starts) else len(text)
+            imported = FROM_IMPORT_RE.match(text, line_start, line_end)
             preceding = text[max(0, match.start() - LOOK_BACK_CHARS) : match.start()].rstrip()
-            if preceding.endswith(".") and not preceding.endswith(".."):
+            if imported is not None or _in_parenthesised_import(text, starts, line):
+                # `from tests.test_a import test_x`: the module's words are code, the imported names imports.
+                found = IMPORT if imported is None or match.start() >= imported.end() else CODE
+            elif preceding.endswith(".") and not preceding.endswith(".."):
                 found = ATTRIBUTE
-            elif IMPORT_LINE_RE.match(line_text) or _in_parenthesised_import(text, starts, line):
-                found = IMPORT
             else:
                 found = CODE
             yield Occurrence(match.group(0), line, column, found)
@@ -162,7 +165,7 @@ def _in_parenthesised_import(text: str, starts: List[int], line: int) -> bool:
         if ")" in content:
             return False
         if "(" in content:
-            return bool(IMPORT_LINE_RE.match(content))
+            return bool(FROM_IMPORT_RE.match(content))
     return False
 
 
