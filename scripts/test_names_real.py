@@ -181,7 +181,8 @@ def rename(copy: Path, project: Project) -> Tuple[int, List[str], int]:
     (CORPUS / f"{project.name}-renames.txt").write_text("".join(line + "\n" for line in mapping), encoding="utf-8")
     # JSON output carries each file's warnings; the text output prints them to stderr.
     warnings = [warning for entry in data["files"] for warning in entry.get("warnings", [])]
-    return len(mapping), warnings, sum(counts.values())
+    renamed = sum(1 for entry in data["files"] for change in entry["changes"] if RENAME_RE.match(change["message"]))
+    return renamed, warnings, sum(counts.values())
 
 
 def check_project(project: Project) -> bool:
