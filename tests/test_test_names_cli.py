@@ -13,6 +13,7 @@ import pytest
 from pytest_lsp import LanguageClient
 
 from tests.helpers import run_cli, write_files
+from tests.test_test_names_table import MEANING_CASES
 from tests.test_lsp import client, format_document, make_project, open_document, workspace
 
 __all__ = ["client", "workspace"]  # the language server fixtures, shared with tests/test_lsp.py
@@ -261,3 +262,20 @@ def test_WHEN_names_of_issue_17_renamed_THEN_each_keeps_its_words_AND_negations_
     assert expected_renames == renames_of(data)
     assert 1 == len(warnings_of(data))
     assert warnings_of(data)[0].startswith(expected_warning)
+
+
+def test_WHEN_every_meaning_case_of_issue_17_fixed_on_the_cli_THEN_each_gets_its_table_name_or_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    source = "import pytest\n\n\n" + "\n\n".join(case.source(case.old) for case in MEANING_CASES)
+    write_files(tmp_path, {"pyproject.toml": PYPROJECT, "tests/test_meaning.py": source})
+    expected_output = "import pytest\n\n\n" + "\n\n".join(case.source(case.expected) for case in MEANING_CASES)
+    expected_kept = [case.old for case in MEANING_CASES if case.expected == case.old]
+
+    result = run_cli(["fix", "--no-cache", "tests"], tmp_path)
+
+    assert 0 == result.returncode
+    assert expected_output == (tmp_path / "tests" / "test_meaning.py").read_text(encoding="utf-8")
+    assert expected_kept == [
+        line.split(" kept ")[1].split(":")[0] for line in result.stderr.decode().splitlines() if " kept " in line
+    ]
