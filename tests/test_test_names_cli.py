@@ -13,8 +13,8 @@ import pytest
 from pytest_lsp import LanguageClient
 
 from tests.helpers import run_cli, write_files
-from tests.test_test_names_table import MEANING_CASES
 from tests.test_lsp import client, format_document, make_project, open_document, workspace
+from tests.test_test_names_table import MEANING_CASES
 
 __all__ = ["client", "workspace"]  # the language server fixtures, shared with tests/test_lsp.py
 
