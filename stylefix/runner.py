@@ -178,7 +178,7 @@ def with_project_modules(config: Config) -> Config:
 
 def fix_stdin(source: bytes, filename: Optional[Path], config: Config, options: RunOptions) -> FileResult:
     # The same indexes `fix_paths` uses, so an editor's format-on-save and a run on the file agree.
-    config = with_project_mentions(with_project_modules(config))
+    config = with_project_mentions(with_project_modules(config), options.use_cache)
     path = filename or Path("<stdin>")
     display = str(filename) if filename else "-"
     outcome = process_source(source, path, display, config, options, write=False)
@@ -291,7 +291,7 @@ def fix_paths(
     for path in found.excluded:
         yield FileResult(str(path), Status.EXCLUDED)
     files = sorted(found.files, key=lambda path: str(path))
-    config = with_project_mentions(with_project_modules(config))
+    config = with_project_mentions(with_project_modules(config), options.use_cache)
     # --fast verdicts are kept apart: without the safety net a file this Python cannot parse may pass.
     fingerprint = config.fingerprint() + ("" if options.safe else "-fast")
     cache: Optional[Cache] = open_cache(config.root, fingerprint) if options.use_cache else None

@@ -1,8 +1,9 @@
 """The project's mention index: which words in which files keep a test's name, and of which kind."""
+import json
 from pathlib import Path
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
-from stylefix.mentions import python_occurrences, scan_project
+from stylefix.mentions import ProjectMentions, python_occurrences, scan_project
 from tests.helpers import make_config, write_files
 
 PYTHON_SOURCE = '''\
@@ -74,3 +75,35 @@ def test_WHEN_project_scanned_THEN_strings_imports_and_configuration_kept_AND_co
     assert [("tox.ini", 3, ("test_keyword", "slow", "t", "py", "test_node"))] == [
         (keyword.path, keyword.line, keyword.words) for keyword in index.keyword_lines
     ]
+
+
+def test_WHEN_project_scanned_again_with_a_store_THEN_unchanged_files_come_from_it_AND_changed_ones_are_read(
+    tmp_path: Path,
+) -> None:
+    write_files(tmp_path, {"tests/test_a.py": 'X = "test_string"\n'})
+    store_dir = tmp_path / ".stylefix_cache"
+    store_dir.mkdir()
+    config = make_config(tmp_path)
+    store = store_dir / "mentions.json"
+
+    # TEST: the first scan reads the file and keeps what it found
+    first = scan_project(config, store_dir)
+    # TEST: an unchanged file is not read again: what the store says is what the scan returns
+    data = json.loads(store.read_text(encoding="utf-8"))
+    data["files"]["tests/test_a.py"][2] = [["test_from_store", 7, "string"]]
+    store.write_text(json.dumps(data), encoding="utf-8")
+    second = scan_project(config, store_dir)
+    # TEST: a changed file is read again
+    (tmp_path / "tests" / "test_a.py").write_text('\nX = "test_changed"\n', encoding="utf-8")
+    third = scan_project(config, store_dir)
+
+    assert {"test_string": [("tests/test_a.py", 1, "string")]} == names(first)
+    assert {"test_from_store": [("tests/test_a.py", 7, "string")]} == names(second)
+    assert {"test_changed": [("tests/test_a.py", 2, "string")]} == names(third)
+
+
+def names(index: ProjectMentions) -> Dict[str, List[Tuple[str, int, str]]]:
+    return {
+        name: [(mention.path, mention.line, mention.kind) for mention in mentions]
+        for name, mentions in index.by_name.items()
+    }
