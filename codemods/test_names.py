@@ -23,6 +23,17 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import Scope, ScopeProvider
 
 from codemods import test_names_precheck
+from codemods.test_names_meaning import (
+    AUXILIARIES,
+    NEGATION_WORDS,
+    MeaningProblem,
+    conjugate,
+    content_words,
+    forms,
+    meaning_problems,
+    name_parts,
+    source_vocabulary,
+)
 from codemods.test_names_precheck import AND, TEST_PREFIX, THEN, WHEN, is_conforming
 from codemods.test_names_words import (
     BASE_OUTCOME_VERBS,
@@ -51,6 +62,8 @@ from codemods.test_names_words import (
 )
 from stylefix.codemod import FileContext, StylefixCodemod
 from stylefix.config import is_test_class, is_test_function
+from stylefix.mentions import ATTRIBUTE, COMMENT, DOCSTRING, STRING, Occurrence, keyword_mismatches, python_occurrences
+from stylefix.results import Change
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +101,6 @@ DOCSTRING_MAX_WORDS = 12
 DEF_KEYWORD = "def "
 UNITTEST_BASE_SUFFIX = "TestCase"
 PYTEST, UNITTEST, UNKNOWN = "pytest", "unittest", "unknown"
-PYTEST_CONFIG_FILES: Tuple[str, ...] = ("pyproject.toml", "pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg")
-CONFTEST = "conftest.py"
-# `-k EXPR`, `-k=EXPR`, `"-k", "EXPR"` (pyproject lists): the expression is what follows on the line.
-KEYWORD_OPTION_RE = re.compile(r"(?<![\w-])-k(?![\w-])")
-KEYWORD_OPERATORS: FrozenSet[str] = frozenset({"and", "or", "not"})
 CAMEL_WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+")
 WORD_RE = re.compile(r"[A-Za-z0-9]+")
 # `ast` nodes and fields whose strings are never variables: string constants, attribute and keyword names,
@@ -204,20 +212,6 @@ def is_tag_word(word: str) -> bool:
     return len(word) >= 2 and word.isalpha() and word.isupper()
 
 
-def conjugate(verb: str) -> str:
-    """Third person singular of a base-form verb: `return` -> `returns`, `be` -> `is`."""
-    irregular = {"be": "is", "have": "has", "do": "does", "go": "goes"}
-    if verb in irregular:
-        return irregular[verb]
-    if not verb.isalpha() or not verb.islower():
-        return verb
-    if verb.endswith(("s", "sh", "ch", "x", "z")):
-        return verb + "es"
-    if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
-        return verb[:-1] + "ies"
-    return verb + "s"
-
-
 def normalize_outcome(words: Sequence[str]) -> Tuple[str, ...]:
     """`should_not_be_empty` -> `is_not_empty`, `should_raise` -> `raises`, `return_none` -> `returns_none`."""
     result = list(words)
@@ -279,8 +273,8 @@ def segment(words: Sequence[str]) -> NameParts:
             and not (word in NOUN_LIKE_VERBS and index + 1 == len(words))  # `schema_calls`: a plural noun
             and _starts_outcome(word, bool(action) if state == "action" else not clause)
         ):
-            if word in BASE_OUTCOME_VERBS and current and current[-1] in NEGATIONS:
-                outcome.append(current.pop())
+            if current and current[-1] in NEGATIONS:
+                outcome.append(current.pop())  # `no_raise`, `never_fails`: the negation stays with its verb
             outcome.append(word)
             state = "outcome"
         else:
@@ -440,7 +434,8 @@ def plan_name(old: str, facts: BodyFacts) -> Optional[Naming]:
                 when = action
     when = trim(when)
     if not when:
-        return None
+        # Nothing names what is done (`test_no_raise_on_valid_warning`: a negated outcome and a condition).
+        return literal_naming(words)
     docstring = docstring_parts(facts.docstring)
     outcome = trim(outcome)
     if not outcome:
@@ -490,6 +485,79 @@ def disambiguate(naming: Naming, old_words: Sequence[str], is_taken: Callable[[s
     while is_taken(f"{name}_{number}"):
         number += 1
     return f"{name}_{number}"
+
+
+def with_missing_words(naming: Naming, words: Sequence[str]) -> Naming:
+    """The naming with the old name's content words it lacks as one more condition, in their order."""
+    tokens, _then = name_parts(compose(naming))
+    kept = set(tokens)
+    wanted = set(content_words(words))
+    missing = [word for word in words if word.lower() in wanted and not forms(word) & kept]
+    missing = list(dict.fromkeys(missing))
+    if all(word.lower() in CONJUNCTIONS for word in missing):
+        return naming  # `AND_and` reads as nothing: the old name's own words say it better
+    return Naming(naming.when, naming.conditions + (tuple(missing),), naming.then)
+
+
+def literal_naming(words: Sequence[str], then: Tuple[str, ...] = AS_EXPECTED) -> Optional[Naming]:
+    """The old name's own parts, nothing trimmed: its action, conditions and outcome (else `then`)."""
+    parts = segment(words)
+    when, conditions = parts.action, parts.conditions
+    if not when and conditions:
+        when, conditions = conditions[0], conditions[1:]
+    if not when:
+        return None
+    return Naming(when, conditions, parts.outcome or then)
+
+
+def without_lone_auxiliary(naming: Naming) -> Naming:
+    """`THEN_is`, `THEN_does_not` say nothing: the outcome is then `as_expected`."""
+    if all(word.lower() in AUXILIARIES or word.lower() in NEGATION_WORDS for word in naming.then):
+        return Naming(naming.when, naming.conditions, AS_EXPECTED)
+    return naming
+
+
+def joins_nothing(naming: Naming) -> bool:
+    """Whether a conjunction begins or ends a part (`WHEN_round_trips_or_THEN_...`): the words it joined are cut."""
+    return any(part and trim(part) != part for part in (naming.when, naming.then, *naming.conditions))
+
+
+def naming_choices(naming: Naming, words: Sequence[str]) -> Iterator[Naming]:
+    """The planned naming first, then ones closer to the old name's words, the last one all of them in order."""
+    yield naming
+    yield with_missing_words(naming, words)
+    # The outcome the body gave (`raises_value_error`) first, then none.
+    for then in dict.fromkeys((naming.then, AS_EXPECTED)):
+        literal = literal_naming(words, then)
+        if literal is not None:
+            yield literal
+            yield with_missing_words(literal, words)
+    if not any(word in TAGS for word in words):
+        yield Naming(tuple(words), (), AS_EXPECTED)  # the old name's words in order: nothing is cut
+
+
+def choose_naming(
+    naming: Naming, words: Sequence[str], max_length: int, vocabulary: FrozenSet[str]
+) -> Tuple[Optional[Naming], List[MeaningProblem]]:
+    """The first naming that fits in `max_length` and keeps the old name's meaning; else None and what the first
+    one that fits loses (no problems: nothing fits at all)."""
+    first: Optional[List[MeaningProblem]] = None
+    seen: Set[str] = set()
+    choices = list(naming_choices(naming, words))
+    for number, choice in enumerate(choices):
+        fitted = fit_length(without_lone_auxiliary(choice), max_length)
+        if fitted is None or joins_nothing(fitted) and number + 1 < len(choices):
+            continue
+        name = compose(fitted)
+        if name in seen:
+            continue
+        seen.add(name)
+        problems = meaning_problems(words, name, vocabulary)
+        if not problems:
+            return fitted, []
+        if first is None:
+            first = problems
+    return None, first or []
 
 
 # --- the body ---------------------------------------------------------------------------------------------------
@@ -876,69 +944,7 @@ def overridden_names(classes: Sequence[ClassInfo]) -> Dict[int, Set[str]]:
     return result
 
 
-# --- references outside the file ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ConfigText:
-    """A pytest configuration or conftest.py file as lines, with the lines that hold a `-k` option."""
-
-    display: str
-    lines: Tuple[str, ...]
-    keyword_lines: Tuple[int, ...]  # 1-based
-
-    def mentions(self, names: Iterable[str]) -> Dict[str, List[int]]:
-        """name -> the lines where it occurs as a whole word; one pass over the file for all names."""
-        found: Dict[str, List[int]] = {}
-        counts = mention_counts("\n".join(self.lines), names)
-        for name, line in sorted(counts, key=lambda item: item[1]):
-            found.setdefault(name, []).append(line)
-        return found
-
-
-@functools.lru_cache(maxsize=256)
-def _read_config(path: str, display: str, mtime_ns: int, size: int) -> ConfigText:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = tuple(handle.read().splitlines())
-    except OSError:
-        lines = ()
-    keyword_lines = tuple(number for number, line in enumerate(lines, start=1) if KEYWORD_OPTION_RE.search(line))
-    return ConfigText(display, lines, keyword_lines)
-
-
-def external_files(file: FileContext) -> List[ConfigText]:
-    """The pytest configuration files at the project root and the conftest.py files above the test file."""
-    root = file.root.resolve()
-    candidates = [root / name for name in PYTEST_CONFIG_FILES]
-    directory = file.path.resolve().parent
-    while True:
-        candidates.append(directory / CONFTEST)
-        if directory == root or root not in directory.parents:
-            break
-        directory = directory.parent
-    found = []
-    for path in dict.fromkeys(candidates):
-        try:
-            status = os.stat(path)
-        except OSError:
-            continue
-        display = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        found.append(_read_config(str(path), display, status.st_mtime_ns, status.st_size))
-    return found
-
-
-def keyword_mismatches(line: str, old: str, new: str) -> List[str]:
-    """Words of a `-k` expression that match the old name and not the new one, or the other way round."""
-    found = []
-    for match in KEYWORD_OPTION_RE.finditer(line):
-        expression = re.split(r"\s-", line[match.end() :], maxsplit=1)[0]
-        for word in re.findall(r"[A-Za-z_]\w*", expression):
-            if word.lower() in KEYWORD_OPERATORS:
-                continue
-            if (word.lower() in old.lower()) != (word.lower() in new.lower()):
-                found.append(word)
-    return found
+# --- mentions in the file ---------------------------------------------------------------------------------------
 
 
 def mention_counts(code: str, names: Iterable[str]) -> Counter:
@@ -1027,24 +1033,20 @@ def _is_variable_field(kind: str, field: str) -> bool:
     return kind not in NO_VARIABLE_NODES and (kind, field) not in NO_VARIABLE_FIELDS
 
 
-def external_warnings(file: FileContext, renames: Sequence[Tuple[int, str, str]]) -> List[str]:
-    """Per rename, in file and line order: mentions of the old name, and `-k` words it and the new one disagree on."""
-    warnings: List[str] = []
-    files = [(config, config.mentions(old for _line, old, _new in renames)) for config in external_files(file)]
-    for line_number, old, new in renames:
-        for config, mentions in files:
-            mentioned = mentions.get(old, [])
-            for number in sorted({*mentioned, *config.keyword_lines}):
-                if number in mentioned:
-                    warnings.append(
-                        f"{line_number}: {old} is referenced in {config.display}:{number}; update it to {new}"
-                    )
-                    continue
-                for word in keyword_mismatches(config.lines[number - 1], old, new):
-                    warnings.append(
-                        f"{line_number}: -k {word!r} in {config.display}:{number} selects {old} and {new} differently"
-                    )
-    return warnings
+def _docstring_node(node: cst.CSTNode) -> Optional[cst.SimpleString]:
+    """The docstring of a module, class or function: its first statement when that is a plain string."""
+    if isinstance(node, cst.Module):
+        body: Sequence[cst.CSTNode] = node.body
+    elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        body = node.body.body
+    else:
+        return None
+    first = body[0] if body else None
+    if isinstance(first, cst.SimpleStatementLine):
+        first = first.body[0] if first.body else None
+    if isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString):
+        return first.value
+    return None
 
 
 class TestNames(StylefixCodemod):
@@ -1066,6 +1068,13 @@ class TestNames(StylefixCodemod):
         self._target_lines: List[int] = []  # lines of every renamed Name (scope path only)
         self._reference_lines: List[int] = []  # lines of the references among them (scope path only)
         self._known_lines: Dict[int, int] = {}  # id of a node -> its line, when the text told it
+        self._code: Optional[str] = None
+        self._words: Optional[FrozenSet[str]] = None  # the file's words, lower case: what a THEN may hold
+        # old name -> new name, for comments and docstrings that mention a renamed test (then the whole tree is
+        # visited: rare, and comments sit between statements where the statement rewrite does not look)
+        self._text_renames: Dict[str, str] = {}
+        self._text_pattern: Optional["re.Pattern[str]"] = None
+        self._docstrings: Set[int] = set()  # ids of the docstring nodes seen by the visit
 
     @classmethod
     def applies_to(cls, file: FileContext) -> bool:
@@ -1145,9 +1154,14 @@ class TestNames(StylefixCodemod):
             naming = plan_name(old, body_facts(node, local_names, words, test.class_name))
             if naming is None:
                 continue
-            fitted = fit_length(naming, max_length)
+            fitted, problems = choose_naming(naming, words, max_length, self._vocabulary(module))
             if fitted is None:
-                self.warn(f"{self.where(node.name)}: {old}: no new name fits in {max_length} characters; not renamed")
+                if problems:
+                    lost = ", ".join(problem.describe() for problem in problems)
+                    reason = f"no new name within {max_length} characters keeps its meaning ({lost})"
+                else:
+                    reason = f"no new name fits in {max_length} characters"
+                self._warn_kept(node, old, f"{reason}; rename it by hand")
                 continue
             if test.kind != UNITTEST and not is_test_function(compose(fitted), self.file.config):
                 continue
@@ -1156,15 +1170,91 @@ class TestNames(StylefixCodemod):
 
     # -- resolving
 
+    def _text(self, module: cst.Module) -> str:
+        if self._code is None:
+            self._code = self.source_code(module)
+        return self._code
+
+    def _vocabulary(self, module: cst.Module) -> FrozenSet[str]:
+        if self._words is None:
+            self._words = source_vocabulary(IDENTIFIER_RE.findall(self._text(module)))
+        return self._words
+
+    def _warn_kept(self, node: cst.FunctionDef, old: str, reason: str) -> None:
+        position = self._position(node.name)
+        line, column = (position.start.line, position.start.column + 1) if position is not None else (0, 0)
+        self.warn_at(line, column, f"kept {old}: {reason}")
+
+    def _display_path(self) -> str:
+        relative = self.file.relative_path()
+        return relative.as_posix() if relative is not None else str(self.file.path)
+
+    def _unblocked(self, candidates: Sequence[Candidate], occurrences: Sequence[Occurrence]) -> List[Candidate]:
+        """The candidates whose name nothing the rename cannot reach uses: a string or an attribute in this file,
+        a string, an import or configuration text elsewhere in the project. The others keep their name."""
+        own_path = self._display_path()
+        index = self.file.config.project_mentions
+        here: Dict[str, List[Tuple[str, int, str]]] = {}
+        for occurrence in occurrences:
+            if occurrence.kind in (STRING, ATTRIBUTE):
+                here.setdefault(occurrence.word, []).append((own_path, occurrence.line, occurrence.kind))
+        kept = []
+        for candidate in candidates:
+            uses = list(here.get(candidate.old, ()))
+            if index is not None:
+                uses += [(m.path, m.line, m.kind) for m in index.of(candidate.old, exclude_path=own_path)]
+            if not uses:
+                kept.append(candidate)
+                continue
+            path, line, kind = uses[0]
+            more = f" and {len(uses) - 1} more place{'s' if len(uses) > 2 else ''}" if len(uses) > 1 else ""
+            self._warn_kept(
+                candidate.node, candidate.old, f"its name is used at {path}:{line} ({kind}){more}; rename both by hand"
+            )
+        return kept
+
+    def _keyword_selected(
+        self, resolved: Sequence[Tuple[Candidate, List[cst.Name]]]
+    ) -> List[Tuple[Candidate, List[cst.Name]]]:
+        """Without the renames that a `-k` expression in the project's configuration would select differently."""
+        index = self.file.config.project_mentions
+        if index is None or not index.keyword_lines:
+            return list(resolved)
+        kept = []
+        for candidate, references in resolved:
+            found = [
+                (option, word)
+                for option in index.keyword_lines
+                for word in keyword_mismatches(option.words, candidate.old, candidate.new)
+            ]
+            if not found:
+                kept.append((candidate, references))
+                continue
+            option, word = found[0]
+            self._warn_kept(
+                candidate.node,
+                candidate.old,
+                f"-k {word!r} at {option.path}:{option.line} selects it and {candidate.new} differently "
+                "(-k expression); rename both by hand",
+            )
+        return kept
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         candidates = self._candidates(tree)
         if not candidates:
             return tree
-        code = self.source_code(tree)
+        code = self._text(tree)
         mentions = mention_counts(code, {candidate.old for candidate in candidates})
         totals: Counter = Counter()
         for (old, _line), count in mentions.items():
             totals[old] += count
+        names = {candidate.old for candidate in candidates if totals[candidate.old] > 1}
+        # Strings, comments, docstrings and attributes are told apart by one pass of a lexer, only where an old
+        # name occurs besides its def.
+        occurrences = [o for o in python_occurrences(code) if o.word in names] if names else []
+        candidates = self._unblocked(candidates, occurrences)
+        if not candidates:
+            return tree
         taken = set(IDENTIFIER_RE.findall(code))
         def_lines = self._unreferenced_def_lines(code, candidates, mentions, totals)
         if def_lines is not None:
@@ -1174,6 +1264,7 @@ class TestNames(StylefixCodemod):
             logger.debug("%s: scope analysis", self.file.path)
             resolved = self._resolve_references(candidates, taken)
         self._name(resolved, taken)
+        resolved = self._keyword_selected(resolved)
         if not resolved:
             return tree
         for candidate, references in resolved:
@@ -1185,7 +1276,16 @@ class TestNames(StylefixCodemod):
             self._target_lines = sorted(
                 self.line_of(name) for candidate, references in resolved for name in (candidate.node.name, *references)
             )
-        self._warn_mentions(code, mentions, resolved)
+        renamed = {candidate.old: candidate.new for candidate, _references in resolved}
+        self._text_renames = {
+            o.word: renamed[o.word] for o in occurrences if o.kind in (COMMENT, DOCSTRING) and o.word in renamed
+        }
+        if self._text_renames:
+            # Comments and docstrings sit anywhere (between statements, in headers): visit the whole tree.
+            self._text_pattern = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, self._text_renames))})(?!\w)")
+            visited = cast(cst.Module, tree.visit(self))
+            self.changes.sort(key=lambda change: change.line)
+            return visited
         body = self._rewrite_block(tree.body)
         return tree if body is None else tree.with_changes(body=body)
 
@@ -1268,21 +1368,6 @@ class TestNames(StylefixCodemod):
             return None
         return [access.node for access in assignments[0].references if isinstance(access.node, cst.Name)]
 
-    def _warn_mentions(
-        self, code: str, mentions: Counter, resolved: Sequence[Tuple[Candidate, List[cst.Name]]]
-    ) -> None:
-        """Mentions the rename does not reach: strings, comments and attributes here, and pytest config files."""
-        reached: Counter = Counter()
-        for candidate, references in resolved:
-            reached.update((candidate.old, self.line_of(name)) for name in (candidate.node.name, *references))
-        renamed = {candidate.old for candidate, _references in resolved}
-        for (old, line), count in sorted(mentions.items(), key=lambda item: (item[0][1], item[0][0])):
-            if old in renamed and count > reached[(old, line)]:
-                self.warn(f"{line}: {old} is also mentioned here (string, comment or attribute); not renamed")
-        renames = [(self.line_of(candidate.node.name), candidate.old, candidate.new) for candidate, _refs in resolved]
-        for warning in external_warnings(self.file, renames):
-            self.warn(warning)
-
     # -- renaming
 
     def _rewrite_block(self, body: Sequence[cst.BaseStatement]) -> Optional[List[cst.BaseStatement]]:
@@ -1313,10 +1398,35 @@ class TestNames(StylefixCodemod):
         return statement
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._text_pattern is not None:
+            docstring = _docstring_node(node)
+            if docstring is not None:
+                self._docstrings.add(id(docstring))
         # Only statements that hold a renamed name are entered: most test bodies are skipped whole.
-        if isinstance(node, cst.BaseStatement) and not self._holds(node, self._target_lines):
+        elif isinstance(node, cst.BaseStatement) and not self._holds(node, self._target_lines):
             return False
         return super().on_visit(node)
+
+    def _renamed_text(self, node: cst.CSTNode, text: str, kind: str) -> str:
+        """`text` with the renamed tests' old names replaced, each replacement reported as a change."""
+        pattern = self._text_pattern
+        assert pattern is not None
+        found = list(dict.fromkeys(pattern.findall(text)))
+        for old in found:
+            self.changes.append(Change(self.NAME, self.line_of(node), f"{kind}: {old} -> {self._text_renames[old]}"))
+        return pattern.sub(lambda match: self._text_renames[match.group(0)], text) if found else text
+
+    def leave_Comment(self, original_node: cst.Comment, updated_node: cst.Comment) -> cst.Comment:
+        if self._text_pattern is None:
+            return updated_node
+        value = self._renamed_text(original_node, updated_node.value, COMMENT)
+        return updated_node if value == updated_node.value else updated_node.with_changes(value=value)
+
+    def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.SimpleString:
+        if self._text_pattern is None or id(original_node) not in self._docstrings:
+            return updated_node
+        value = self._renamed_text(original_node, updated_node.value, DOCSTRING)
+        return updated_node if value == updated_node.value else updated_node.with_changes(value=value)
 
     def _holds(self, statement: cst.BaseStatement, lines: List[int]) -> bool:
         """Whether one of the sorted `lines` falls in the statement, decorators included."""

@@ -51,8 +51,9 @@ DROPPED_MARKERS: FrozenSet[str] = frozenset({"given", "if", "when", "whenever"})
 # Markers that open a clause with its own verb ("when_file_is_missing"); the others take a noun phrase, so a weak
 # verb after them is the outcome ("during_shutdown_is_skipped").
 CLAUSE_MARKERS: FrozenSet[str] = frozenset({"given", "if", "unless", "when", "whenever", "while"})
-# Kept in front of a base-form outcome verb: "dont_raise" stays "dont_raise", never "raises".
-NEGATIONS: FrozenSet[str] = frozenset({"cannot", "dont", "never", "not"})
+# Kept in front of the outcome verb they negate: "dont_raise" stays "dont_raise", never "raises";
+# "no_raise" is never "no_THEN_raises".
+NEGATIONS: FrozenSet[str] = frozenset({"cannot", "cant", "doesnt", "dont", "isnt", "never", "no", "not", "wont"})
 FILLER_WORDS: FrozenSet[str] = frozenset({"a", "an", "it", "that", "the"})
 # An action made only of these names no function, so the function the body calls is the better action.
 VAGUE_WORDS: FrozenSet[str] = frozenset(
@@ -265,14 +266,20 @@ How the name is built:
 5. No part begins or ends with a conjunction (and, or, then).
 6. If `def <name>` is longer than `max-length` (default 120), conditions are dropped from the end; a name that
    still does not fit is left alone (warned).
+7. The new name keeps the old one's meaning: every content word (all but a, the, if, when, should, is, ...), each
+   negation (no, not, never, without, cant, ...) right before the word it negates, a THEN that is not a lone
+   is/does/has and holds no word the file lacks. Else the missing words become a condition, or the old name's own
+   parts are used, or all its words as WHEN; when none fits in `max-length`, the test keeps its name (warned).
 
 Safety: a new name never repeats a name that occurs anywhere in the file, nor another test's new name (two
 tests share one only when they shared the old name, in different classes): the next word of the old name that
 the new name lacks is added as a condition, else `_2`, `_3`. References in the same file (decorators, lists,
 `test_x.__name__`) are renamed with the function through scope analysis, paid only when the old name occurs
-as a variable besides its def or is defined twice in one scope; other mentions in the file (strings, comments,
-attributes) and mentions in pytest.ini, pyproject.toml, tox.ini, setup.cfg and conftest.py files (node ids,
-`--deselect`, `-k`) are warned about, not changed. Each change is reported as `old -> new` on the line of the `def`.
+as a variable besides its def or is defined twice in one scope. A test whose name is used where the rename cannot
+follow keeps it, with a warning naming the place and kind: a string anywhere in the project, an attribute here,
+an import elsewhere, a node id, `-k` expression or other text in pytest.ini, tox.ini, setup.cfg, pyproject.toml,
+a Makefile or CI yaml (the project is scanned once per run). Comments and docstrings that mention a renamed test
+are updated with it. Each change is reported on its line: `old -> new` at the `def`, `comment: old -> new`.
 
 Options ([tool.stylefix.test-names]): unittest = false (rename methods of unittest.TestCase subclasses too),
 max-length = 120.

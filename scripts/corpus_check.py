@@ -1,7 +1,7 @@
 """`make corpus-check`: run `stylefix fix` on a copy of real projects and check every file it touched.
 
 For every file: the output parses; a second run changes nothing; the import bindings and the comments are the
-same (apart from what the codemods may add or remove); everything but annotations, imports, test names and
+same (apart from what the codemods may add or remove, and the names of renamed tests in comments); everything but annotations, imports, test names and
 the order of equality operands is unchanged. Prints a table per project; exits 1 on any failure.
 """
 import argparse
@@ -11,6 +11,7 @@ import io
 import json
 import os
 from pathlib import Path
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import warnings
 
 from scripts.corpus import BENCH_PINS, count_lines, fetch, python_files
 from stylefix.results import Change
-from stylefix.safety import REMOVABLE_IMPORT_MODULES, TYPING_MODULES, equivalence_problem
+from stylefix.safety import REMOVABLE_IMPORT_MODULES, TYPING_MODULES, equivalence_problem, renames_from
 
 BIN = Path(sys.executable).parent
 CONFIG = "[tool.stylefix.assert-order]\nscope = \"tests\"\n"
@@ -46,12 +47,17 @@ def bindings(tree: ast.Module) -> Counter:
     return found
 
 
-def comments(source: bytes) -> Counter:
+def comments(source: bytes, renames: Optional[Dict[str, str]] = None) -> Counter:
+    """Every comment; with `renames` (new name -> old name), test-names' updates of comments undone."""
     found: Counter = Counter()
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, renames))})(?!\w)") if renames else None
     try:
         for token in tokenize.tokenize(io.BytesIO(source).readline):
             if token.type == tokenize.COMMENT:
-                found[token.string.rstrip()] += 1
+                text = token.string.rstrip()
+                if pattern is not None and renames is not None:
+                    text = pattern.sub(lambda match: renames[match.group(0)], text)
+                found[text] += 1
     except (tokenize.TokenError, SyntaxError):
         pass
     return found
@@ -71,9 +77,10 @@ def check_file(before: bytes, after: bytes, changes: List[Change]) -> List[str]:
     for binding in new_bindings:
         if binding not in old_bindings and binding[0] not in TYPING_MODULES:
             problems.append(f"import added: {binding}")
-    if comments(before) != comments(after):
-        lost = comments(before) - comments(after)
-        gained = comments(after) - comments(before)
+    renames = renames_from(changes)
+    if comments(before) != comments(after, renames):
+        lost = comments(before) - comments(after, renames)
+        gained = comments(after, renames) - comments(before)
         problems.append(f"comments differ: lost {list(lost)[:3]}, gained {list(gained)[:3]}")
     problem = equivalence_problem(before, after, changes)
     if problem:

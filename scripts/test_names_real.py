@@ -6,8 +6,15 @@ git-ignored part of this one), make a throwaway venv with uv holding what its te
 suite, run `stylefix fix --select test-names` on the copy, collect and run it again, and compare test by test
 (a test is known by its class, the line of its def and its parameters, none of which a rename changes).
 
+With `--meaning`, no suite is run: every rename on the test suites of NAME_PROJECTS (downloaded into
+.corpus/) is checked against the rule that a new name keeps the old one's meaning (codemods/test_names_meaning.py),
+and the problems are counted by kind. The property holds when there is none; the suites run above are checked
+the same way.
+
 Usage: python -m scripts.test_names_real [NAME ...]   (default: every project in PROJECTS)
+       python -m scripts.test_names_real --meaning [NAME ...]   (default: every project in NAME_PROJECTS)
 """
+from collections import Counter
 from dataclasses import dataclass
 import json
 import logging
@@ -19,6 +26,8 @@ import tempfile
 from typing import Dict, List, Optional, Sequence, Tuple
 import xml.etree.ElementTree as ElementTree
 
+from codemods.test_names import name_words
+from codemods.test_names_meaning import KINDS, MeaningProblem, meaning_problems, source_vocabulary
 from scripts.corpus import find_uv, sdist_archive, unpack
 
 logger = logging.getLogger(__name__)
@@ -28,6 +37,17 @@ CORPUS = PROJECT_ROOT / ".corpus"
 # Installing pytest and packages is the slow part; a run that takes longer than this is stuck.
 COMMAND_TIMEOUT_SECONDS = 900
 COLLECTED_RE = re.compile(r"^(\d+) tests? collected", re.MULTILINE)
+RENAME_RE = re.compile(r"^(\w+) -> (\w+)$")
+IDENTIFIER_RE = re.compile(r"\w+")
+# The suites the meaning rule was measured on (issue 17): renames only, no suite run.
+NAME_PROJECTS: Tuple[Tuple[str, str, str], ...] = (
+    ("attrs", "24.3.0", "tests"),
+    ("click", "8.1.8", "tests"),
+    ("flask", "3.1.0", "tests"),
+    ("httpx", "0.28.1", "tests"),
+    ("requests", "2.32.3", "tests"),
+    ("pytest", "8.3.4", "testing"),
+)
 
 
 @dataclass(frozen=True)
@@ -114,13 +134,45 @@ def suite(python: Path, copy: Path, project: Project, label: str) -> SuiteRun:
     return SuiteRun(collect(python, copy, project), outcomes)
 
 
-def rename(copy: Path, project: Project) -> Tuple[int, List[str]]:
+def meaning_survey(copy: Path, data: Dict) -> Tuple[int, Counter, List[str]]:
+    """Every rename in stylefix's JSON output checked against the meaning rule, with the words of its file (as
+    it was before the run) as the source: (renames, problems by kind, one line per problem)."""
+    renames = 0
+    counts: Counter = Counter()
+    lines: List[str] = []
+    for entry in data["files"]:
+        changes = [RENAME_RE.match(change["message"]) for change in entry["changes"]]
+        found = [match for match in changes if match]
+        if not found:
+            continue
+        text = (copy / entry["path"]).read_text(encoding="utf-8", errors="replace")
+        vocabulary = source_vocabulary(IDENTIFIER_RE.findall(text))
+        for match in found:
+            renames += 1
+            old, new = match.group(1), match.group(2)
+            problems: List[MeaningProblem] = meaning_problems(name_words(old) or [], new, vocabulary)
+            counts.update(problem.kind for problem in problems)
+            if problems:
+                described = ", ".join(problem.describe() for problem in problems)
+                lines.append(f"{entry['path']}: {old} -> {new}: {described}")
+    return renames, counts, lines
+
+
+def stylefix_json(copy: Path, command: str, target: str = ".") -> Dict:
+    stylefix = Path(sys.executable).parent / "stylefix"
+    arguments = [str(stylefix), command, "--no-cache", "--select", "test-names", "--output-format", "json", target]
+    return json.loads(run(arguments, copy, check=False).stdout)
+
+
+def rename(copy: Path, project: Project) -> Tuple[int, List[str], int]:
     """`stylefix fix --select test-names` on the copy: the number of renames and the warnings. The mapping goes
     to .corpus/<name>-renames.txt (`path:line: old -> new`), for reading the new names."""
-    stylefix = Path(sys.executable).parent / "stylefix"
-    command = [str(stylefix), "fix", "--no-cache", "--select", "test-names", "--output-format", "json", "."]
-    result = run(command, copy)
-    data = json.loads(result.stdout)
+    data = stylefix_json(copy, "check")
+    renames, counts, problems = meaning_survey(copy, data)
+    print(f"{project.name}: {renames} renames; meaning problems: {dict(counts) or 'none'}")
+    for line in problems:
+        print(f"  {line}")
+    data = stylefix_json(copy, "fix")
     mapping = [
         f"{entry['path']}:{change['line']}: {change['message']}"
         for entry in data["files"]
@@ -129,7 +181,8 @@ def rename(copy: Path, project: Project) -> Tuple[int, List[str]]:
     (CORPUS / f"{project.name}-renames.txt").write_text("".join(line + "\n" for line in mapping), encoding="utf-8")
     # JSON output carries each file's warnings; the text output prints them to stderr.
     warnings = [warning for entry in data["files"] for warning in entry.get("warnings", [])]
-    return len(mapping), warnings
+    renamed = sum(1 for entry in data["files"] for change in entry["changes"] if RENAME_RE.match(change["message"]))
+    return renamed, warnings, sum(counts.values())
 
 
 def check_project(project: Project) -> bool:
@@ -137,7 +190,7 @@ def check_project(project: Project) -> bool:
     with tempfile.TemporaryDirectory(prefix="stylefix-test-names-") as directory:
         copy = fresh_copy(project, Path(directory))
         before = suite(python, copy, project, "before")
-        renames, warnings = rename(copy, project)
+        renames, warnings, problems = rename(copy, project)
         after = suite(python, copy, project, "after")
     passed_before = [key for key, value in before.outcomes.items() if value == "passed"]
     lost = sorted(key for key in passed_before if after.outcomes.get(key) != "passed")
@@ -153,12 +206,41 @@ def check_project(project: Project) -> bool:
     print(f"  passed before, not after: {len(lost)}")
     for key in lost[:20]:
         print(f"    {key}")
-    return before.collected == after.collected and set(before.outcomes) == set(after.outcomes) and not lost
+    print(f"  meaning problems:    {problems}")
+    same = before.collected == after.collected and set(before.outcomes) == set(after.outcomes)
+    return same and not lost and not problems
+
+
+def check_meaning(names: Sequence[str]) -> bool:
+    """`stylefix check` on each suite of NAME_PROJECTS: renames, kept tests, and meaning problems by kind."""
+    totals: Counter = Counter()
+    for name, version, tests in NAME_PROJECTS:
+        if names and name not in names:
+            continue
+        with tempfile.TemporaryDirectory(prefix="stylefix-test-names-") as directory:
+            # Outside this repository, where .corpus/ is git-ignored; the copy is a project of its own.
+            copy = unpack(sdist_archive(name, version, CORPUS), Path(directory) / name)
+            (copy / ".git").mkdir(exist_ok=True)
+            data = stylefix_json(copy, "check", tests)
+            renames, counts, problems = meaning_survey(copy, data)
+        warnings = [warning for entry in data["files"] for warning in entry.get("warnings", [])]
+        kept = sum(1 for warning in warnings if "test-names: kept " in warning)
+        totals.update(counts)
+        totals["renames"] += renames
+        totals["kept"] += kept
+        print(f"{name} {version}: {renames} renames, {kept} kept; " + ", ".join(f"{k}: {counts[k]}" for k in KINDS))
+        (CORPUS / f"{name}-meaning.txt").write_text("".join(line + "\n" for line in problems), encoding="utf-8")
+    print("total: " + ", ".join(f"{key}: {totals[key]}" for key in ("renames", "kept", *KINDS)))
+    return not any(totals[kind] for kind in KINDS)
 
 
 def main(names: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     CORPUS.mkdir(exist_ok=True)
+    if names and names[0] == "--meaning":
+        passed = check_meaning(names[1:])
+        print("OK" if passed else "FAILED")
+        return 0 if passed else 1
     chosen = [project for project in PROJECTS if not names or project.name in names]
     results = [check_project(project) for project in chosen]
     print("OK" if all(results) else "FAILED")

@@ -44,6 +44,8 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
         self.file = file
         self.options: Any = file.config.options(self.NAME)
         self.changes: List[Change] = []
+        # (line, column, message): the engine prints them as `path:line:column: codemod: message`.
+        self.located_warnings: List[Tuple[int, int, str]] = []
         self._positions: Optional[Positions] = None
 
     def __dir__(self) -> List[str]:
@@ -112,6 +114,10 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
         """`line:column` (1-based) of a node, the location a warning starts with."""
         position = self._position(node)
         return f"{position.start.line}:{position.start.column + 1}" if position is not None else "1:1"
+
+    def warn_at(self, line: int, column: int, message: str) -> None:
+        """A warning about one place in the file (1-based line and column)."""
+        self.located_warnings.append((line, column, message))
 
     def lines_of(self, node: cst.CSTNode) -> Tuple[int, int]:
         """First and last line of a statement, for a compound statement only its header (decorators to colon)."""

@@ -7,9 +7,12 @@ import os
 from pathlib import Path
 import sys
 import typing
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from stylefix import registry
+
+if TYPE_CHECKING:
+    from stylefix.mentions import ProjectMentions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -108,6 +111,9 @@ class Config:
     # The project's own modules, indexed once per run by discovery (sort-imports uses it).
     project_modules: ModuleIndex = field(default_factory=lambda: EMPTY_INDEX)
     timeout: float = DEFAULT_TIMEOUT  # seconds per file (not in the fingerprint: a time limit is never cached)
+    # Where the project's files mention test names outside code (stylefix/mentions.py), filled in once per run;
+    # test-names keeps the name of a test used there.
+    project_mentions: Optional["ProjectMentions"] = None
 
     def options(self, name: str) -> Any:
         found = self.codemod_options.get(name)
@@ -126,6 +132,7 @@ class Config:
             self.test_classes,
             sorted((name, repr(value)) for name, value in self.codemod_options.items()),
             self.project_modules.fingerprint(),
+            self.project_mentions.fingerprint() if self.project_mentions is not None else None,
         )
         return hashlib.sha256(repr(relevant).encode()).hexdigest()[:16]
 

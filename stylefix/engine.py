@@ -214,6 +214,8 @@ def run_codemods(
             current = None
             changes.extend(command.changes)
         warnings += tuple(located_warning(path, warning, codemod_class.NAME) for warning in context.warnings)
+        located = getattr(command, "located_warnings", ())
+        warnings += tuple(f"{path}:{line}:{column}: {codemod_class.NAME}: {message}" for line, column, message in located)
     if not changes:
         return FixResult(source=source, warnings=warnings)
     new_source = tree.bytes

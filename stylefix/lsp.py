@@ -25,6 +25,7 @@ from pygls.workspace import TextDocument
 
 from stylefix.config import Config, InvalidConfig, ModuleIndex, load_config
 from stylefix.isolation import ChildCaller
+from stylefix.mentions import with_project_mentions
 from stylefix.results import Change, StylefixError
 from stylefix.version import VERSION
 
@@ -325,6 +326,8 @@ class StylefixServer(LanguageServer):
         if root not in self.warned_roots:
             self.warned_roots.add(root)
             self.show_conflicts(config)
+        # Scanned on every request: files whose (mtime, size) did not change are not read again.
+        config = with_project_mentions(config)
         if SORT_IMPORTS not in config.enabled:
             return config
         stem = path.name.rsplit(".", 1)[0]

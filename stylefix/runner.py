@@ -13,6 +13,7 @@ from stylefix.cache import Cache, CachedError, Verdict, content_digest, open_cac
 from stylefix.config import EMPTY_INDEX, Config
 from stylefix.discovery import discover, project_modules
 from stylefix.isolation import Pool, no_termination
+from stylefix.mentions import with_project_mentions
 from stylefix.results import (
     BinaryFile,
     Change,
@@ -228,8 +229,8 @@ def with_project_modules(config: Config) -> Config:
 
 
 def fix_stdin(source: bytes, filename: Optional[Path], config: Config, options: RunOptions) -> FileResult:
-    # The same index `fix_paths` uses, so an editor's format-on-save and a run on the file agree.
-    config = with_project_modules(config)
+    # The same indexes `fix_paths` uses, so an editor's format-on-save and a run on the file agree.
+    config = with_project_mentions(with_project_modules(config), options.use_cache)
     path = filename or Path("<stdin>")
     display = str(filename) if filename else "-"
     outcome = process_source(source, path, display, config, options, write=False)
@@ -307,7 +308,7 @@ def fix_paths(
     for warning in found.warnings:
         yield FileResult("", Status.EXCLUDED, warnings=(warning,))
     files = sorted(found.files, key=lambda path: str(path))
-    config = with_project_modules(config)
+    config = with_project_mentions(with_project_modules(config), options.use_cache)
     # --fast verdicts are kept apart: without the safety net a file this Python cannot parse may pass.
     fingerprint = config.fingerprint() + ("" if options.safe else "-fast")
     cache: Optional[Cache] = open_cache(config.root, fingerprint) if options.use_cache else None

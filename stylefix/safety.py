@@ -276,6 +276,14 @@ class _Normaliser(ast.NodeTransformer):
         node.id = self.references.get(node.id, node.id)
         return node
 
+    def visit_Expr(self, node: ast.Expr) -> ast.AST:
+        # test-names updates the docstrings (string statements) that mention a renamed test.
+        value = node.value
+        if self.references and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            names = "|".join(re.escape(name) for name in sorted(self.references, key=len, reverse=True))
+            value.value = re.sub(rf"(?<!\w)(?:{names})(?!\w)", lambda m: self.references[m.group(0)], value.value)
+        return self.generic_visit(node)
+
     def visit_Import(self, node: ast.Import) -> ast.Import:
         self.bindings.update(_bindings(node))
         return node

@@ -27,7 +27,7 @@ def test_empty():
     assert total([]) == 0
 
 
-CASES = [test_total, "test_total"]
+CASES = [test_total]
 """
 CALLABLES = """\
 from collections.abc import Callable
@@ -69,7 +69,7 @@ def test_WHEN_rename_units_built_AND_one_rename_edited_THEN_its_references_get_t
     result = apply_renames(TESTS, units, decisions)
 
     expected = TESTS.replace("def test_total", "def test_WHEN_total_called_THEN_one").replace(
-        "[test_total,", "[test_WHEN_total_called_THEN_one,"
+        "[test_total]", "[test_WHEN_total_called_THEN_one]"
     )
     assert expected == result
     # TEST: a skip directive goes on the definition's line and renames nothing

@@ -13,6 +13,7 @@ from codemods import test_names as test_names_module
 from stylefix.codemod import FileContext
 from stylefix.config import is_test_file
 from stylefix.engine import fix_source
+from stylefix.mentions import with_project_mentions
 from stylefix.results import Change
 from tests.helpers import apply_codemod, make_config, run_cli, write_files
 
@@ -40,12 +41,17 @@ def fix(
     stylefix_table: Dict[str, Any] = dict(table or {})
     if options:
         stylefix_table[CODEMOD] = dict(options)
-    config = make_config(root, stylefix_table, pyproject)
+    # The project's mention index, as the runner builds it once per run.
+    config = with_project_mentions(make_config(root, stylefix_table, pyproject))
     file_path = root / path
     result = fix_source(source.encode("utf-8"), file_path, config, names=[CODEMOD], codemods=codemods)
-    # "path:line:col: test-names: text" -> "line:col: text"
-    located = re.compile(re.escape(f"{file_path}:") + r"(\d+:\d+: )" + re.escape(f"{CODEMOD}: "))
-    warnings = tuple(located.sub(r"\1", warning, count=1) for warning in result.warnings)
+    # `path: test-names: message` -> `message`; `path:line:column: test-names: message` -> `line:column: message`
+    located = re.compile(rf"^{re.escape(str(file_path))}:(\d+:\d+): {CODEMOD}: ")
+    prefix = f"{file_path}: {CODEMOD}: "
+    warnings = tuple(
+        warning[len(prefix) :] if warning.startswith(prefix) else located.sub(r"\1: ", warning)
+        for warning in result.warnings
+    )
     return Fixed(result.source.decode("utf-8"), result.changes, warnings)
 
 
@@ -323,7 +329,7 @@ def test_WHEN_new_names_collide_THEN_disambiguated_AND_names_bound_in_scope_neve
     assert () == applied.second_pass_changes
 
 
-def test_WHEN_new_names_collide_AND_old_name_has_a_spare_word_THEN_it_distinguishes() -> None:
+def test_WHEN_planned_name_must_drop_a_word_to_fit_THEN_a_name_with_every_word_of_the_old_one_is_chosen() -> None:
     source = (
         "def test_merge_with_none():\n"
         "    assert {} == merge(None, {})\n"
@@ -332,9 +338,11 @@ def test_WHEN_new_names_collide_AND_old_name_has_a_spare_word_THEN_it_distinguis
         "def test_merge_with_none_and_big_list():\n"
         "    assert {} == merge(None, BIG)\n"
     )
+    # `test_WHEN_merge_called_AND_with_none_AND_big_list_THEN_as_expected` is too long, and dropping `big_list`
+    # would lose words: the old name's own parts, without `_called`, fit.
     expected_output = source.replace(
         "test_merge_with_none()", "test_WHEN_merge_called_AND_with_none_THEN_as_expected()"
-    ).replace("test_merge_with_none_and_big_list()", "test_WHEN_merge_called_AND_with_none_AND_big_THEN_as_expected()")
+    ).replace("test_merge_with_none_and_big_list()", "test_WHEN_merge_AND_with_none_AND_big_list_THEN_as_expected()")
 
     applied = apply_codemod(source, CODEMOD, path=TEST_PATH, options={"max-length": 66})
 
@@ -399,16 +407,16 @@ REFERENCES_FIXED = '''\
 import pytest
 
 
-def test_WHEN_parse_called_AND_empty_THEN_as_expected():
+def test_parse_empty():
     assert [] == parse("")
 
 
-parse_alias = pytest.mark.slow(test_WHEN_parse_called_AND_empty_THEN_as_expected)
-ALL = [test_WHEN_parse_called_AND_empty_THEN_as_expected]
+parse_alias = pytest.mark.slow(test_parse_empty)
+ALL = [test_parse_empty]
 
 
 def test_WHEN_name_THEN_as_expected():
-    assert "test_parse_empty" == test_WHEN_parse_called_AND_empty_THEN_as_expected.__name__
+    assert "test_parse_empty" == test_parse_empty.__name__
 
 
 class TestParser:
@@ -419,28 +427,28 @@ class TestParser:
 '''
 
 
-def test_WHEN_test_referenced_in_same_file_THEN_references_renamed_AND_string_mention_warned(tmp_path: Path) -> None:
+def test_WHEN_test_referenced_in_same_file_THEN_references_renamed_AND_test_named_in_a_string_kept(tmp_path: Path) -> None:
     fixed = fix(REFERENCES, tmp_path)
 
     assert REFERENCES_FIXED == fixed.output
-    assert ("13:1: test_parse_empty is also mentioned here (string, comment or attribute); not renamed",) == (
-        fixed.warnings
-    )
     assert (
-        (4, "test_parse_empty -> test_WHEN_parse_called_AND_empty_THEN_as_expected"),
+        "4:5: kept test_parse_empty: its name is used at tests/test_module.py:13 (string); rename both by hand",
+    ) == fixed.warnings
+    assert (
         (12, "test_name -> test_WHEN_name_THEN_as_expected"),
         (17, "test_load -> test_WHEN_load_called_THEN_as_expected"),
     ) == messages(fixed.changes)
 
 
-def test_WHEN_method_called_through_self_THEN_attribute_warned(tmp_path: Path) -> None:
+def test_WHEN_method_called_through_self_THEN_kept_AND_warned_as_attribute(tmp_path: Path) -> None:
     source = "class TestX:\n    def test_a(self):\n        run()\n\n    def test_b(self):\n        self.test_a()\n"
 
     fixed = fix(source, tmp_path)
 
-    assert "def test_WHEN_run_called_THEN_as_expected(self):" in fixed.output
-    assert "        self.test_a()\n" in fixed.output
-    assert ("6:1: test_a is also mentioned here (string, comment or attribute); not renamed",) == fixed.warnings
+    assert source.replace("def test_b(self)", "def test_WHEN_b_THEN_as_expected(self)") == fixed.output
+    assert (
+        "2:9: kept test_a: its name is used at tests/test_module.py:6 (attribute); rename both by hand",
+    ) == fixed.warnings
 
 
 @pytest.mark.parametrize(
@@ -449,43 +457,55 @@ def test_WHEN_method_called_through_self_THEN_attribute_warned(tmp_path: Path) -
         (
             "pytest.ini",
             "[pytest]\naddopts = --deselect tests/test_module.py::test_parse_empty\n",
-            "1:1: test_parse_empty is referenced in pytest.ini:2; update it to "
-            "test_WHEN_parse_called_AND_empty_THEN_as_expected",
+            "1:5: kept test_parse_empty: its name is used at pytest.ini:2 (node id); rename both by hand",
         ),
         (
             "pyproject.toml",
             '[tool.pytest.ini_options]\naddopts = ["-k", "not test_parse_empty"]\n',
-            "1:1: test_parse_empty is referenced in pyproject.toml:2; update it to "
-            "test_WHEN_parse_called_AND_empty_THEN_as_expected",
+            "1:5: kept test_parse_empty: its name is used at pyproject.toml:2 (-k expression); rename both by hand",
         ),
         (
             "tox.ini",
             "[testenv]\ncommands = pytest tests/test_module.py::test_parse_empty[1]\n",
-            "1:1: test_parse_empty is referenced in tox.ini:2; update it to "
-            "test_WHEN_parse_called_AND_empty_THEN_as_expected",
+            "1:5: kept test_parse_empty: its name is used at tox.ini:2 (node id); rename both by hand",
         ),
         (
             "setup.cfg",
             "[tool:pytest]\naddopts = -k 'not expected'\n",
-            "1:1: -k 'expected' in setup.cfg:2 selects test_parse_empty and "
-            "test_WHEN_parse_called_AND_empty_THEN_as_expected differently",
+            "1:5: kept test_parse_empty: -k 'expected' at setup.cfg:2 selects it and "
+            "test_WHEN_parse_called_AND_empty_THEN_as_expected differently (-k expression); rename both by hand",
+        ),
+        (
+            "Makefile",
+            "slow:\n\tpytest -k test_parse_empty\n",
+            "1:5: kept test_parse_empty: its name is used at Makefile:2 (-k expression); rename both by hand",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "jobs:\n  test:\n    steps:\n      - run: pytest tests/test_module.py::test_parse_empty\n",
+            "1:5: kept test_parse_empty: its name is used at .github/workflows/ci.yml:4 (node id); rename both by hand",
         ),
         (
             "tests/conftest.py",
             'SLOW = {"test_parse_empty"}\n',
-            "1:1: test_parse_empty is referenced in tests/conftest.py:1; update it to "
-            "test_WHEN_parse_called_AND_empty_THEN_as_expected",
+            "1:5: kept test_parse_empty: its name is used at tests/conftest.py:1 (string); rename both by hand",
+        ),
+        (
+            "tests/test_other.py",
+            "from tests.test_module import test_parse_empty\n",
+            "1:5: kept test_parse_empty: its name is used at tests/test_other.py:1 (import); rename both by hand",
         ),
     ],
 )
-def test_WHEN_test_named_in_pytest_configuration_THEN_warned(
+def test_WHEN_test_named_in_project_configuration_or_another_file_THEN_kept_AND_warned(
     tmp_path: Path, config_file: str, content: str, expected_warning: str
 ) -> None:
     write_files(tmp_path, {config_file: content})
+    source = "def test_parse_empty():\n    assert [] == parse('')\n"
 
-    fixed = fix("def test_parse_empty():\n    assert [] == parse('')\n", tmp_path)
+    fixed = fix(source, tmp_path)
 
-    assert "def test_WHEN_parse_called_AND_empty_THEN_as_expected():\n    assert [] == parse('')\n" == fixed.output
+    assert source == fixed.output
     assert (expected_warning,) == fixed.warnings
 
 
@@ -525,6 +545,7 @@ PATH_CASES: List[Tuple[str, bool]] = [
     ("def test_a():\n    run()\n\n\ndel test_a\n", True),
     ("def test_a():\n    run()\n\n\ndef helper():\n    global test_a\n", True),
     ("def test_a():\n    run()\n\n\nNAMES = [f'{test_a.__name__}']\n", True),
+    ("def test_a():\n    run()\n\n\nNAMES = [f'test_a: {test_a.__name__}']\n", False),
     ("import test_a\n\n\ndef test_a():\n    run()\n", True),
     ("def test_parse():\n    parse('a')\n\n\ndef test_parse():\n    parse('b')\n", True),
     ("class TestA:\n    def test_a(self):\n        run()\n\n\nclass TestB:\n    def test_a(self):\n        go()\n",
@@ -561,12 +582,25 @@ def test_WHEN_file_renamed_THEN_same_result_as_with_scope_analysis_AND_scopes_re
 
 
 def test_WHEN_name_too_long_THEN_conditions_dropped_from_the_end() -> None:
-    source = "def test_merge_with_none_and_empty_and_nested():\n    assert {} == merge(None, {})\n"
-    expected_output = "def test_WHEN_merge_called_AND_with_none_THEN_as_expected():\n    assert {} == merge(None, {})\n"
+    source = "def test_merge_with_none_and_empty():\n    assert {} == merge(None, {})\n"
+    # The condition `empty` is dropped; the old name's own parts keep it: `merge` without `_called`.
+    expected_output = "def test_WHEN_merge_AND_with_none_AND_empty_THEN_as_expected():\n    assert {} == merge(None, {})\n"
 
     applied = apply_codemod(source, CODEMOD, path=TEST_PATH, options={"max-length": 62})
 
     assert expected_output == applied.output
+
+
+def test_WHEN_only_dropping_words_would_fit_THEN_left_alone_AND_warned(tmp_path: Path) -> None:
+    source = "def test_merge_with_none_and_empty_and_nested():\n    assert {} == merge(None, {})\n"
+
+    fixed = fix(source, tmp_path, options={"max-length": 62})
+
+    assert source == fixed.output
+    assert (
+        "1:5: kept test_merge_with_none_and_empty_and_nested: no new name within 62 characters keeps its meaning "
+        "(lost word 'empty', lost word 'nested'); rename it by hand",
+    ) == fixed.warnings
 
 
 def test_WHEN_name_cannot_fit_THEN_left_alone_AND_warned(tmp_path: Path) -> None:
@@ -575,7 +609,7 @@ def test_WHEN_name_cannot_fit_THEN_left_alone_AND_warned(tmp_path: Path) -> None
     fixed = fix(source, tmp_path, options={"max-length": 30})
 
     assert source == fixed.output
-    assert ("1:5: test_merge_with_none: no new name fits in 30 characters; not renamed",) == fixed.warnings
+    assert ("1:5: kept test_merge_with_none: no new name fits in 30 characters; rename it by hand",) == fixed.warnings
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,11 @@
 """test-names on a table of real-world-style tests: old name, body, exact new name, run through the real engine."""
 from dataclasses import dataclass
 import pytest
+import re
 from typing import List
 
+from codemods.test_names import name_words
+from codemods.test_names_meaning import meaning_problems, source_vocabulary
 from stylefix.results import Change
 from tests.helpers import apply_codemod
 
@@ -563,7 +566,8 @@ CONJUNCTION_AND_RESULT_CASES: List[NameCase] = [
     NameCase(
         "test_login_and",
         '    session = login("bob")\n    assert session\n',
-        "test_WHEN_login_called_THEN_as_expected",
+        # A name never ends with a conjunction but for its subject: `and` is kept, so the name's own words.
+        "test_WHEN_login_and_THEN_as_expected",
     ),
     NameCase(
         "test_skus_sorted",
@@ -898,6 +902,89 @@ FORM_CASES: List[NameCase] = [
     ),
 ]
 
+# Issue 17's names whose meaning the rename changed: a negation cut from its word, content words lost, a THEN
+# that is a lone auxiliary or a word the source does not hold. Bodies as in the real suites.
+MEANING_CASES: List[NameCase] = [
+    NameCase(
+        "test_asgi_exc_no_raise",
+        "    transport = httpx.ASGITransport(app=raise_exc, raise_app_exceptions=False)\n"
+        "    response = client.get(URL)\n"
+        "    assert 500 == response.status_code\n",
+        "test_WHEN_asgi_exc_THEN_no_raise",
+        header="async def {name}():",
+    ),
+    NameCase(
+        "test_no_raise_type_error_on_valid_warning",
+        "    with pytest.warns(UserWarning):\n        warnings.warn(\"valid\", UserWarning)\n",
+        "test_WHEN_on_valid_warning_THEN_no_raise_type_error",
+    ),
+    NameCase(
+        "test_wrappers_yield_never_fails",
+        "    out = hook.call_wrappers(yielding)\n    assert [] == out\n",
+        "test_WHEN_call_wrappers_called_AND_yield_THEN_never_fails",
+    ),
+    NameCase(
+        "test_not_same_origin",
+        "    assert not same_origin(\"http://a.com\", \"http://b.com\")\n",
+        "test_WHEN_not_same_origin_THEN_as_expected",
+    ),
+    NameCase(
+        "test_header_no_return_chars",
+        '    """Ensure that a header containing return character sequences raise an\n'
+        '    exception. Otherwise, multiple headers are created from single string.\n    """\n'
+        "    with pytest.raises(InvalidHeader):\n"
+        '        requests.get(httpbin("get"), headers=invalid_header)\n',
+        "test_WHEN_header_THEN_no_return_chars",
+    ),
+    NameCase(
+        "test_argument_unbounded_nargs_cant_have_default",
+        "    with pytest.raises(TypeError):\n        click.Argument([\"a\"], nargs=-1, default=1)\n",
+        "test_WHEN_argument_unbounded_nargs_THEN_cant_have_default",
+    ),
+    NameCase(
+        "test_conflicting_defaults",
+        '    """\n    Raises `ValueError` if attributes with defaults are followed by\n    mandatory attributes.\n    """\n'
+        "    with pytest.raises(ValueError):\n        _transform_attrs(C, None, False, False, True, None)\n",
+        "test_WHEN_conflicting_defaults_AND_attributes_AND_with_defaults_THEN_raises_value_error",
+    ),
+    NameCase(
+        "test_complement_round_trips_or_returns_none",
+        "    assert value == complement(complement(value))\n",
+        "test_WHEN_complement_round_trips_or_returns_none_THEN_as_expected",
+    ),
+    NameCase(
+        "test_and_operator_evaluates_true",
+        "    assert evaluate(\"a and b\", {\"a\", \"b\"})\n",
+        "test_WHEN_and_operator_evaluates_true_THEN_as_expected",
+    ),
+    NameCase(
+        "test_union_is_or",
+        "    assert union(A, B) == or_(A, B)\n",
+        "test_WHEN_union_is_or_THEN_as_expected",
+    ),
+    NameCase(
+        "test_eq_must_specified",
+        "    with pytest.raises(ValueError):\n        attr.s(eq=None)\n",
+        "test_WHEN_eq_THEN_specified",
+    ),
+    NameCase(
+        "test_annotations_strings",
+        '    """\n    String annotations are passed into __init__ as is.\n    """\n    assert attr.fields(C)\n',
+        "test_WHEN_annotations_strings_THEN_as_expected",
+    ),
+    NameCase(
+        "test_truncates_edgecase_when_truncation_message_makes_the_result_longer_for_chars",
+        "    expl = truncate._truncate_explanation(EXPL, max_lines=10, max_chars=10)\n    assert expl\n",
+        "test_WHEN_truncates_edgecase_AND_truncation_message_makes_result_longer_AND_for_chars_THEN_as_expected",
+    ),
+    NameCase(
+        "test_truncates_edgecase_when_the_truncation_message_makes_the_result_longer_than_the_original_for_chars_and_lines",
+        "    expl = truncate._truncate_explanation(EXPL, max_lines=10, max_chars=10)\n    assert expl\n",
+        # No WHEN/THEN name within 120 characters keeps every word: left alone (and warned).
+        "test_truncates_edgecase_when_the_truncation_message_makes_the_result_longer_than_the_original_for_chars_and_lines",
+    ),
+]
+
 ALL_CASES: List[NameCase] = (
     GUIDE_CASES
     + WORD_CASES
@@ -906,6 +993,7 @@ ALL_CASES: List[NameCase] = (
     + REAL_SUITE_CASES
     + DOCSTRING_AND_RAISES_CASES
     + FORM_CASES
+    + MEANING_CASES
 )
 
 
@@ -930,3 +1018,14 @@ def test_WHEN_test_renamed_THEN_new_name_is_exact_AND_second_pass_changes_nothin
     assert expected_output == applied.output
     assert expected_changes == applied.changes
     assert () == applied.second_pass_changes
+
+
+@pytest.mark.parametrize("case", [case for case in ALL_CASES if case.expected != case.old], ids=lambda case: case.old)
+def test_WHEN_test_renamed_THEN_new_name_keeps_every_content_word_AND_negation_AND_a_real_outcome(
+    case: NameCase,
+) -> None:
+    vocabulary = source_vocabulary(re.findall(r"\w+", case.source(case.old)))
+
+    problems = meaning_problems(name_words(case.old) or [], case.expected, vocabulary)
+
+    assert [] == problems
