@@ -12,7 +12,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from stylefix.config import InvalidConfig, build_config
 from stylefix.report import EXIT_ERROR, EXIT_OK, make_console
-from stylefix.setup_project import Findings, Proposal, inspect_project
+from stylefix.setup_project import Findings, LocalModule, Proposal, inspect_project
 
 logger = logging.getLogger(__name__)
 
@@ -56,14 +56,38 @@ def _count_text(findings: Findings) -> List[List[str]]:
     return [[count.name, f"{count.files} files, {count.changes} changes"] for count in findings.counts]
 
 
+def local_rows(findings: Findings) -> List[List[str]]:
+    """What sort-imports treats as local: the source roots' names (those the project imports, with where they
+    live), the modules local in their own directory only, the nested projects, and what it files as third-party."""
+    by_scope: Dict[str, List[LocalModule]] = {}
+    for module in findings.local_modules:
+        scope = module.scope if module.scope in ("source root", "not local") else module.scope.partition(" ")[0]
+        by_scope.setdefault(scope, []).append(module)
+    roots = by_scope.get("source root", []) + by_scope.get("known-first-party", [])
+    imported = ", ".join(f"{module.name} ({module.location})" for module in roots if module.imported)
+    roots_text = ", ".join(root + "/" if root else "." for root in findings.source_roots)
+    rows = [
+        [
+            "local modules",
+            f"{len(roots)} names in the source roots {roots_text}; imported by the project: {imported or 'none'}",
+        ]
+    ]
+    if by_scope.get("directory"):
+        listed = ", ".join(f"{module.name} ({module.location})" for module in by_scope["directory"])
+        rows.append(["local in their own directory", listed])
+    for project in findings.nested_projects:
+        names = [module.name for module in by_scope.get("project", []) if module.scope == f"project {project}/"]
+        rows.append([f"project {project}/", "its own root; local there: " + (", ".join(names) or "none imported")])
+    if by_scope.get("not local"):
+        listed = ", ".join(f"{module.name} ({module.location})" for module in by_scope["not local"])
+        rows.append(["filed as third-party", f"{listed}: imported as top-level names, not under a source root"])
+    return rows
+
+
 def summary_rows(findings: Findings) -> List[List[str]]:
     state = ("has [tool.stylefix]" if findings.has_section else "present") if findings.pyproject else "none"
     rows = [["pyproject.toml", state]]
-    imported = [module for module in findings.local_modules if module.imported]
-    local = ", ".join(f"{module.name} ({module.location})" for module in imported) or "none imported"
-    local = f"{len(findings.local_modules)} names; imported by the project: {local}"
-    not_local = [module.name for module in findings.local_modules if not module.local]
-    rows.append(["local modules", local + (f"; not filed as local: {', '.join(not_local)}" if not_local else "")])
+    rows.extend(local_rows(findings))
     placement = ", ".join(f"{count} with {where}" for where, count in findings.pytest_placement.items())
     rows.append(["pytest in import blocks", placement or "not imported"])
     rows.append(

@@ -1,10 +1,12 @@
 """`stylefix init`: read a project without writing to it, and propose the `[tool.stylefix]` section that fits it.
 
-What is read: the project's own top-level modules and where they live (sort-imports' local test, as the current
-rules decide it), where the project puts `pytest` in its import blocks, whether its tests are pytest functions or
-unittest methods, the ruff/isort/black configuration and the settings of theirs that undo stylefix's changes
-(conflicts.py), and how many files and changes each codemod would make under the proposed section (the runner in
-check mode, without the cache). Printing and writing pyproject.toml live in setup_output.py.
+What is read: the project's own top-level modules and where they live (sort-imports' module index: the source
+roots, the modules local in their own directory, the nested projects), the directories the project itself puts on
+sys.path (where a name sort-imports files as third-party really is local), where the project puts `pytest` in its
+import blocks, whether its tests are pytest functions or unittest methods, the ruff/isort/black configuration and
+the settings of theirs that undo stylefix's changes (conflicts.py), and how many files and changes each codemod
+would make under the proposed section (the runner in check mode, without the cache). Printing and writing
+pyproject.toml live in setup_output.py.
 """
 import ast
 import configparser
@@ -14,14 +16,15 @@ import os
 from pathlib import Path
 import re
 import sys
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 import warnings
 
-from codemods.sort_imports_precheck import LOCAL, STDLIB, THIRD_PARTY, classifier_for
+from codemods.sort_imports_precheck import LOCAL, STDLIB, THIRD_PARTY, _project_of, classifier_for
 from stylefix import registry
 from stylefix.config import (
     DEFAULT_LINE_LENGTH,
     Config,
+    ModuleIndex,
     build_config,
     is_test_class,
     is_test_file,
@@ -29,7 +32,7 @@ from stylefix.config import (
 )
 from stylefix.conflicts import find_conflicts, isort_config, ruff_layers
 from stylefix.context import FileContext
-from stylefix.discovery import PYTHON_SUFFIXES, Excluder, discover, project_modules
+from stylefix.discovery import PYTHON_SUFFIXES, Excluder, discover
 from stylefix.results import Mode, Status
 
 if sys.version_info >= (3, 11):
@@ -54,7 +57,6 @@ PYTEST_KEYS: Tuple[Tuple[str, str], ...] = (
     ("python_functions", "test-functions"),
     ("python_classes", "test-classes"),
 )
-PROJECT_FILES: Tuple[str, ...] = ("pyproject.toml", "setup.py", "setup.cfg")
 # Files that cannot be parsed are listed one by one in the proposal up to this many; beyond, the list is cut.
 MAX_LISTED_ERRORS = 20
 
@@ -65,6 +67,9 @@ class LocalModule:
     location: str  # relative to the project root, "." for the root itself
     local: bool  # whether sort-imports files `import <name>` as local under the proposed section
     imported: bool = False  # whether the project's own files import it as a top-level name
+    # "source root" (local in every file of the project), "directory D/" (in the files of D only), "project P/"
+    # (in the files of the nested project P only), "known-first-party", or "not local" (filed third-party)
+    scope: str = "source root"
 
 
 @dataclass
@@ -87,6 +92,8 @@ class Findings:
     pyproject: bool
     has_section: bool
     local_modules: List[LocalModule] = field(default_factory=list)
+    source_roots: List[str] = field(default_factory=list)  # relative to the root, "" for the root itself
+    nested_projects: List[str] = field(default_factory=list)  # directories with their own pyproject.toml
     pytest_placement: Dict[str, int] = field(default_factory=dict)  # placement -> files
     pytest_functions: int = 0
     pytest_class_methods: int = 0
@@ -140,7 +147,8 @@ def _holds_python(directory: Path) -> bool:
 
 def module_locations(config: Config, names: Any) -> Dict[str, str]:
     """Where each of `names` lives as something a test could import as a top-level name (a module file or a
-    directory of Python files, anywhere but inside a regular package): the shallowest, relative to the root.
+    directory of Python files, anywhere but inside a regular package or a nested project): the shallowest,
+    relative to the root.
 
     Independent of sort-imports' own rule on purpose: init compares the two to find imports it would misfile."""
     excluder = Excluder(config)
@@ -149,8 +157,8 @@ def module_locations(config: Config, names: Any) -> Dict[str, str]:
     for current, dirnames, filenames in os.walk(root, followlinks=False):
         absolute = excluder.absolute(current)
         dirnames[:] = sorted(name for name in dirnames if not excluder.is_excluded_in(absolute, name, is_dir=True))
-        if Path(current) != root and "__init__.py" in filenames:
-            dirnames[:] = []  # inside a regular package: reached only through the package's own name
+        if Path(current) != root and ("__init__.py" in filenames or "pyproject.toml" in filenames):
+            dirnames[:] = []  # a regular package (reached through its own name) or a project of its own
             continue
         relative = Path(current).relative_to(root)
         depth = len(relative.parts)
@@ -333,14 +341,9 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
     if first_party:
         _set(proposals, "known-first-party", list(first_party), first_party_source)
 
-    nested = nested_projects(build_config(root, None, data, table_of(proposals), "pyproject.toml"))
-    if nested:
-        reason = "separate projects (own pyproject.toml or setup.py): this project's modules are not local there"
-        _set(proposals, "extend-exclude", nested, reason)
     config = with_project_modules(build_config(root, None, data, table_of(proposals), "pyproject.toml"))
     files = discover([root], config).files
-    local_names = set(project_modules(config).names)
-    imported: Dict[str, str] = {}  # top-level name -> a file that imports it
+    imports_by_file: Dict[Path, List[str]] = {}
     placements: Dict[str, int] = {}
     for path in files:
         tree = _parse(path)
@@ -349,8 +352,7 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
         file = FileContext(path=path, config=config, is_test_file=is_test_file(path, config))
         classifier = classifier_for(file, config.options("sort-imports"))
         imports = _top_level_imports(tree)
-        for name, _first, _last in imports:
-            imported.setdefault(name, _relative(path, root))
+        imports_by_file[path] = [name for name, _first, _last in imports]
         if file.is_test_file:
             _count_tests(tree, config, findings)
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -359,16 +361,24 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
                 placement = pytest_placement(block, lambda name: classifier.group(name, 0, False))
                 placements[placement] = placements.get(placement, 0) + 1
     findings.pytest_placement = placements
+    findings.nested_projects = sorted(config.project_modules.nested)
 
-    # Names the project imports that live in the project but that sort-imports would file as third-party.
-    locations = module_locations(config, local_names | set(imported))
-    root_file = FileContext(path=root / "__init_probe__.py", config=config, is_test_file=False)
-    classify = classifier_for(root_file, config.options("sort-imports"))
-    missed = misfiled(imported, locations, lambda name: classify.group(name, 0, False))
-    if missed:
-        where = ", ".join(f"{name} in {locations[name]}" for name in missed)
-        names = sorted(set(first_party) | set(missed))
-        _set(proposals, "known-first-party", names, f"imported as top-level names; local: {where}")
+    # Names the project imports as top-level names, that live in it, but that sort-imports files as third-party
+    # in a file that imports them: local only when a sys.path entry the project makes (a conftest's
+    # `sys.path.insert`, pytest's `pythonpath`) holds them, and then that directory is a source root (`src`).
+    missed = misfiled(config, imports_by_file)
+    entries = path_entries(root, data, imports_by_file)
+    shown: Dict[str, List[str]] = {}  # directory -> the misfiled names it holds
+    for name, location in missed.items():
+        directory = location.rstrip("/").rpartition("/")[0]
+        if directory in entries:
+            shown.setdefault(directory, []).append(name)
+    if shown:
+        where = "; ".join(
+            f"{', '.join(sorted(names))} in {directory}/, on sys.path by {entries[directory]}"
+            for directory, names in sorted(shown.items())
+        )
+        _set(proposals, "src", [*config.src, *sorted(shown)], f"imported as top-level names: {where}")
 
     default_stdlib = registry.SortImportsOptions().extra_standard_library
     with_stdlib = placements.get(WITH_STDLIB, 0)
@@ -381,16 +391,12 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
         _set(proposals, "sort-imports.extra-standard-library", [n for n in default_stdlib if n != PYTEST], reason)
 
     config = with_project_modules(build_config(root, None, data, table_of(proposals), "pyproject.toml"))
-    findings.local_modules = [
-        LocalModule(name, locations.get(name, "?"), classify_local(config, name), name in imported)
-        for name in sorted(set(project_modules(config).names) | set(missed))
-    ]
+    findings.local_modules = local_modules(config, imports_by_file)
+    findings.source_roots = list(config.project_modules.roots)
     _count_changes(findings, config, root, jobs, fix_paths, RunOptions)
     if findings.errors:
         listed = findings.errors[:MAX_LISTED_ERRORS]
         reason = f"{len(findings.errors)} file(s) cannot be processed (syntax or encoding errors)"
-        if nested:
-            listed, reason = nested + listed, f"{len(nested)} separate project(s); " + reason
         _set(proposals, "extend-exclude", listed, reason)
     findings.proposals = proposals
     final = build_config(root, None, data, table_of(proposals), "pyproject.toml")
@@ -399,27 +405,166 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
     return findings
 
 
-def misfiled(imported: Iterable[str], locations: Mapping[str, str], group: Callable[[str], int]) -> List[str]:
-    """Imported top-level names that live in the project but that sort-imports would file as third-party."""
-    return sorted(name for name in set(imported) if name in locations and THIRD_PARTY == group(name))
+def misfiled(config: Config, imports_by_file: Mapping[Path, List[str]]) -> Dict[str, str]:
+    """Top-level names that the project's files import and that live in the project (outside its nested
+    projects), but that sort-imports files as third-party in a file that imports them: name -> where it lives."""
+    options = config.options("sort-imports")
+    listed = {*options.known_third_party, *options.extra_standard_library}
+    candidates: Dict[str, bool] = {}
+    index = config.project_modules
+    for path, names in imports_by_file.items():
+        file = FileContext(path=path, config=config, is_test_file=False)
+        relative = file.relative_path()
+        if relative is None or _project_of(index, relative.parts)[0] is not index:
+            continue  # a nested project's file: classified against its own root
+        classifier = classifier_for(file, options)
+        for name in names:
+            if name not in listed and THIRD_PARTY == classifier.group(name, 0, False):
+                candidates[name] = True
+    locations = module_locations(config, set(candidates))
+    return {name: locations[name] for name in sorted(locations)}
 
 
-def nested_projects(config: Config) -> List[str]:
-    """Directories below the root that are projects of their own; the outermost ones, relative to the root."""
-    excluder = Excluder(config)
-    found: List[str] = []
-    for current, dirnames, filenames in os.walk(config.root, followlinks=False):
-        absolute = excluder.absolute(current)
-        dirnames[:] = sorted(name for name in dirnames if not excluder.is_excluded_in(absolute, name, is_dir=True))
-        if Path(current) != config.root and any(name in filenames for name in PROJECT_FILES):
-            found.append(Path(current).relative_to(config.root).as_posix())
-            dirnames[:] = []
+def path_entries(root: Path, data: Mapping[str, Any], files: Iterable[Path]) -> Dict[str, str]:
+    """Directories the project itself puts on sys.path, relative to the root -> what puts them there: pytest's
+    `pythonpath` (exact), or a `sys.path.insert/append` whose string arguments name the directory's last parts
+    (`Path(__file__).parent.parent / "backend" / "inventory"` names every `.../backend/inventory`)."""
+    found: Dict[str, str] = {}
+    pytest_table = data.get("tool", {}).get("pytest", {}).get("ini_options", {})
+    ini_sources: List[Tuple[Any, str]] = [(pytest_table.get("pythonpath"), "pyproject.toml")]
+    for name, section in PYTEST_INI_FILES:
+        parser = configparser.ConfigParser(strict=False, interpolation=None)
+        try:
+            parser.read(root / name, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+        if parser.has_option(section, "pythonpath"):
+            ini_sources.append((parser.get(section, "pythonpath").split(), name))
+    for value, source in ini_sources:
+        for entry in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+            directory = os.path.normpath(str(entry)).replace(os.sep, "/").strip("/")
+            if directory not in ("", ".") and not directory.startswith(".."):
+                found.setdefault(directory, f"pytest's pythonpath in {source}")
+    suffixes: Dict[str, str] = {}
+    for path in files:
+        try:
+            source_bytes = path.read_bytes()
+        except OSError:
+            continue
+        if b"sys.path" not in source_bytes:
+            continue
+        tree = _parse(path)
+        for node in ast.walk(tree) if tree is not None else ():
+            if _is_sys_path_call(node):
+                strings = sorted(
+                    (argument.lineno, argument.col_offset, argument.value)
+                    for argument in ast.walk(node)
+                    if isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+                )
+                parts = [
+                    part
+                    for _line, _column, text in strings
+                    for part in text.replace("\\", "/").split("/")
+                    if part not in ("", ".", "..")
+                ]
+                if parts:
+                    suffixes.setdefault("/".join(parts), _relative(path, root))
+    for current, dirnames, _filenames in os.walk(root, followlinks=False):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".") and name != "node_modules"]
+        relative = Path(current).relative_to(root).as_posix()
+        for suffix, source in suffixes.items():
+            if relative == suffix or relative.endswith("/" + suffix):
+                found.setdefault(relative, source)
     return found
 
 
-def classify_local(config: Config, name: str) -> bool:
-    probe = FileContext(path=config.root / "__init_probe__.py", config=config, is_test_file=False)
-    return LOCAL == classifier_for(probe, config.options("sort-imports")).group(name, 0, False)
+def _is_sys_path_call(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return False
+    target = node.func.value
+    return (
+        node.func.attr in ("insert", "append")
+        and isinstance(target, ast.Attribute)
+        and target.attr == "path"
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "sys"
+    )
+
+
+def _resolve(base: Path, name: str, prefix: str) -> Optional[str]:
+    """`prefix/name/` or `prefix/name.py` when `base` holds that package or module."""
+    if (base / name).is_dir():
+        return _join(prefix, name) + "/"
+    for suffix in PYTHON_SUFFIXES:
+        if (base / (name + suffix)).is_file():
+            return _join(prefix, name + suffix)
+    return None
+
+
+def _join(directory: str, name: str) -> str:
+    return "/".join(part for part in (directory.rstrip("/"), name) if part)
+
+
+def root_locations(index: ModuleIndex, root: Path, prefix: str) -> Dict[str, str]:
+    """Where each name of the index's source roots resolves (the first root holding it), relative to the outer
+    project's root (`prefix` is the nested project's directory, "" for the project itself)."""
+    found: Dict[str, str] = {}
+    for directory in index.roots:
+        for name in sorted(index.names - set(found)):
+            location = _resolve(root / directory if directory else root, name, _join(prefix, directory))
+            if location is not None:
+                found[name] = location
+    return found
+
+
+def local_modules(config: Config, imports_by_file: Mapping[Path, List[str]]) -> List[LocalModule]:
+    """What sort-imports treats as local, and where each name lives: every name of the project's source roots
+    (scope "source root"); a module of a file's own directory that a file there imports ("directory D/");
+    a nested project's names that its files import ("project P/"); the project's `known-first-party`; and, not
+    local, the names the project imports and holds that sort-imports files as third-party ("not local")."""
+    root = config.root.resolve()
+    index = config.project_modules
+    options = config.options("sort-imports")
+    imported = {name for names in imports_by_file.values() for name in names}
+    found: Dict[Tuple[str, str], LocalModule] = {}
+    roots = root_locations(index, root, "")
+    for name, location in roots.items():
+        found[(name, "source root")] = LocalModule(name, location, True, name in imported)
+    for name in options.known_first_party:
+        top = name.partition(".")[0]
+        found[(name, "known-first-party")] = LocalModule(
+            name, roots.get(top, "?"), True, top in imported, "known-first-party"
+        )
+    for path, names in sorted(imports_by_file.items()):
+        file = FileContext(path=path, config=config, is_test_file=False)
+        relative = file.relative_path()
+        if relative is None:
+            continue
+        nested, parts = _project_of(index, relative.parts)
+        prefix = "/".join(relative.parts[: len(relative.parts) - len(parts)])
+        classifier = classifier_for(file, options)
+        for name in names:
+            if LOCAL != classifier.group(name, 0, False) or name in options.known_first_party:
+                continue
+            if nested is not index and name in nested.names:
+                scope = f"project {prefix}/"
+                if (name, scope) not in found:
+                    location = root_locations(nested, root / prefix, prefix).get(name, "?")
+                    found[(name, scope)] = LocalModule(name, location, True, True, scope)
+                continue
+            if name in index.names and nested is index:
+                continue
+            directory = path.parent
+            while directory != root and (directory / "__init__.py").is_file():
+                directory = directory.parent
+            where = _relative(directory, root)
+            scope = f"directory {where}/"
+            if (name, scope) not in found:
+                location = _resolve(directory, name, "" if where == "." else where) or "?"
+                found[(name, scope)] = LocalModule(name, location, True, True, scope)
+    for name, location in misfiled(config, imports_by_file).items():
+        found[(name, "not local")] = LocalModule(name, location, False, True, "not local")
+    return sorted(found.values(), key=lambda module: (module.scope != "source root", module.scope, module.name))
 
 
 def _count_changes(findings: Findings, config: Config, root: Path, jobs: int, fix_paths: Any, options: Any) -> None:

@@ -4,17 +4,13 @@ from pathlib import Path
 import shutil
 from typing import Any, Dict, List
 
-from codemods.sort_imports_precheck import Classifier
-from stylefix.config import load_config
-from stylefix.registry import SortImportsOptions
 from stylefix.setup_output import PRE_COMMIT_SNIPPET
-from stylefix.setup_project import misfiled, module_locations
 from tests.helpers import PROJECT_ROOT, run_cli, write_files
 from tests.test_precommit import readme_snippets
 
-PYTEST_IS_STDLIB_BY_DEFAULT = "pytest" in SortImportsOptions().extra_standard_library
 # The style guide author's layout: packages in a sub-directory without __init__.py, tests importing the modules as
-# top-level names (a conftest puts the directory on sys.path), pytest grouped with the standard library.
+# top-level names (a conftest puts the directory on sys.path, and no dotted import shows it to be a source root),
+# pytest grouped with the standard library, the local group apart from the third-party one.
 AUTHOR_FILES: Dict[str, str] = {
     "pyproject.toml": '# the shop\n[project]\nname = "shop"   # keep this comment\nversion = "0.1.0"\n',
     "backend/inventory/store.py": (
@@ -32,7 +28,7 @@ AUTHOR_FILES: Dict[str, str] = {
         "sys.path.insert(0, str(Path(__file__).parent.parent / 'backend' / 'inventory'))\n"
     ),
     "tests/test_store.py": (
-        "import os\nimport pytest\n\nfrom models import Item\nfrom store import Store\n\n\n"
+        "import os\nimport pytest\n\nimport requests\n\nfrom models import Item\nfrom store import Store\n\n\n"
         "@pytest.fixture\ndef store() -> Store:\n    return Store()\n\n\n"
         "def test_WHEN_skus_called_AND_empty_THEN_nothing(store: Store) -> None:\n"
         "    assert [] == store.skus()\n\n\n"
@@ -79,8 +75,12 @@ def test_WHEN_init_run_on_examples_THEN_it_reports_and_writes_nothing(tmp_path: 
         for name in ("test-names", "assert-order", "typing-generics", "sort-imports")
     }
     assert expected_counts == {count["name"]: count["changes"] for count in findings["counts"]}
-    locations = {module["name"]: module["location"] for module in findings["local_modules"]}
-    assert ("inventory/", "inventory/store.py") == (locations["inventory"], locations["store"])
+    # TEST: the local modules are sort-imports' (the tests import `inventory.store`, never `store` on its own)
+    modules = {module["name"]: module for module in findings["local_modules"]}
+    assert {"inventory": ("inventory/", "source root", True), "tests": ("tests/", "source root", True)} == {
+        name: (module["location"], module["scope"], module["local"]) for name, module in modules.items()
+    }
+    assert [] == findings["proposals"]
     assert 4 == findings["pytest_functions"]
 
 
@@ -122,20 +122,77 @@ def test_WHEN_init_run_on_the_authors_layout_THEN_check_reports_only_real_violat
 
     findings = _init_json(tmp_path, "--write")
 
+    # TEST: without the section, the tests' `models` and `store` are filed with `requests`
+    assert "sort-imports" in before["tests/test_store.py"]
     modules = {module["name"]: module for module in findings["local_modules"]}
     assert "backend/inventory/store.py" == modules["store"]["location"] and modules["store"]["local"]
     assert {"standard library": 1} == findings["pytest_placement"]
     assert 2 == findings["pytest_functions"]
-    proposed = {proposal["key"]: proposal["value"] for proposal in findings["proposals"]}
-    if not PYTEST_IS_STDLIB_BY_DEFAULT:
-        assert ["pytest"] == proposed["sort-imports.extra-standard-library"]
-        assert "sort-imports" in before["tests/test_store.py"]
+    proposals = {proposal["key"]: proposal for proposal in findings["proposals"]}
+    assert {"src": ["backend/inventory"]} == {key: proposal["value"] for key, proposal in proposals.items()}
+    assert "on sys.path by tests/conftest.py" in proposals["src"]["reason"]
     # TEST: under the written section, only the planted violations are left
     after = {entry["path"]: sorted({c["codemod"] for c in entry["changes"]}) for entry in _check(tmp_path)}
     assert {"backend/inventory/store.py": ["typing-generics"], "tests/test_store.py": ["assert-order"]} == after
 
 
-def test_WHEN_init_finds_nested_projects_and_broken_files_THEN_it_proposes_excluding_them(tmp_path: Path) -> None:
+def test_WHEN_init_run_AND_pytests_pythonpath_names_the_directory_THEN_it_proposes_it_as_a_source_root(
+    tmp_path: Path,
+) -> None:
+    files = {name: text for name, text in AUTHOR_FILES.items() if name != "tests/conftest.py"}
+    pyproject = files["pyproject.toml"] + '\n[tool.pytest.ini_options]\npythonpath = ["backend/inventory"]\n'
+    write_files(tmp_path, {**files, "pyproject.toml": pyproject})
+
+    findings = _init_json(tmp_path)
+
+    proposals = {proposal["key"]: proposal for proposal in findings["proposals"]}
+    assert ["backend/inventory"] == proposals["src"]["value"]
+    assert "pytest's pythonpath in pyproject.toml" in proposals["src"]["reason"]
+
+
+def test_WHEN_init_run_AND_nothing_puts_the_directory_on_sys_path_THEN_it_reports_the_modules_as_third_party(
+    tmp_path: Path,
+) -> None:
+    write_files(tmp_path, {name: text for name, text in AUTHOR_FILES.items() if name != "tests/conftest.py"})
+
+    completed = run_cli(["init", "--no-color"], cwd=tmp_path)
+    findings = _init_json(tmp_path)
+
+    assert [] == findings["proposals"]
+    not_local = {module["name"]: module["location"] for module in findings["local_modules"] if not module["local"]}
+    assert {"models": "backend/inventory/models.py", "store": "backend/inventory/store.py"} == not_local
+    assert "filed as third-party" in completed.stdout.decode()
+
+
+def test_WHEN_init_run_AND_a_module_is_local_to_its_own_directory_THEN_it_is_not_made_local_everywhere(
+    tmp_path: Path,
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'app'\n",
+            "app/__init__.py": "",
+            "app/config.py": "import os\n\nimport yaml\n\nfrom app import settings\n",
+            "app/settings.py": "",
+            "scripts/yaml.py": "",
+            "scripts/deploy.py": "import os\n\nimport requests\n\nimport yaml\n",
+        },
+    )
+
+    findings = _init_json(tmp_path, "--write")
+
+    assert [] == findings["proposals"]
+    scopes = {(module["name"], module["scope"]): module["location"] for module in findings["local_modules"]}
+    assert "scripts/yaml.py" == scopes[("yaml", "directory scripts/")]
+    assert "scripts/yaml.py" == scopes[("yaml", "not local")]  # app/config.py's `import yaml`
+    assert ("yaml", "source root") not in scopes
+    # TEST: `yaml` stays third-party in app/config.py and local in scripts/deploy.py
+    assert 0 == run_cli(["check", "--no-cache", "."], cwd=tmp_path).returncode
+
+
+def test_WHEN_init_run_AND_a_nested_project_and_a_broken_file_THEN_only_the_broken_file_is_excluded(
+    tmp_path: Path,
+) -> None:
     write_files(
         tmp_path,
         {
@@ -143,7 +200,8 @@ def test_WHEN_init_finds_nested_projects_and_broken_files_THEN_it_proposes_exclu
             "mylib/__init__.py": "",
             "mylib/core.py": "import os\n\nimport requests\n",
             "examples/demo/pyproject.toml": "[project]\nname = 'demo'\n",
-            "examples/demo/app.py": "import os\n\nimport mylib\nimport requests\n",
+            "examples/demo/demo_app/__init__.py": "",
+            "examples/demo/app.py": "import os\n\nimport mylib\nimport requests\n\nfrom demo_app import run\n",
             "tests/fixtures/broken.py": "def f(:\n",
         },
     )
@@ -151,7 +209,34 @@ def test_WHEN_init_finds_nested_projects_and_broken_files_THEN_it_proposes_exclu
     findings = _init_json(tmp_path, "--write")
 
     proposed = {proposal["key"]: proposal["value"] for proposal in findings["proposals"]}
-    assert ["examples/demo", "tests/fixtures/broken.py"] == proposed["extend-exclude"]
+    assert {"extend-exclude": ["tests/fixtures/broken.py"]} == proposed
+    assert ["examples/demo"] == findings["nested_projects"]
+    scopes = {(module["name"], module["scope"]): module["location"] for module in findings["local_modules"]}
+    assert "mylib/" == scopes[("mylib", "source root")]
+    assert "examples/demo/demo_app/" == scopes[("demo_app", "project examples/demo/")]
+    # TEST: the nested project is checked, against its own root (`mylib` is third-party there), and is clean
+    completed = run_cli(["check", "--no-cache", "--output-format", "json", "."], cwd=tmp_path)
+    assert 0 == completed.returncode
+    # mylib/__init__.py, mylib/core.py, examples/demo/app.py, examples/demo/demo_app/__init__.py
+    assert {"changed": 0, "unchanged": 4, "failed": 0} == json.loads(completed.stdout)["summary"]
+
+
+def test_WHEN_init_run_AND_most_files_put_pytest_with_third_party_THEN_it_proposes_the_strict_grouping(
+    tmp_path: Path,
+) -> None:
+    test_file = "import os\n\nimport pytest\nimport requests\n\n\ndef test_WHEN_run_THEN_passes() -> None:\n    pass\n"
+    write_files(
+        tmp_path,
+        {"pyproject.toml": "[project]\nname = 'app'\n", "tests/test_a.py": test_file, "tests/test_b.py": test_file},
+    )
+    before = run_cli(["check", "--no-cache", "."], cwd=tmp_path)
+
+    findings = _init_json(tmp_path, "--write")
+
+    assert 1 == before.returncode
+    proposals = {proposal["key"]: proposal for proposal in findings["proposals"]}
+    assert [] == proposals["sort-imports.extra-standard-library"]["value"]
+    assert "2 of 2 files" in proposals["sort-imports.extra-standard-library"]["reason"]
     assert 0 == run_cli(["check", "--no-cache", "."], cwd=tmp_path).returncode
 
 
@@ -201,19 +286,3 @@ def test_WHEN_init_prints_the_pre_commit_snippet_THEN_it_is_the_readmes() -> Non
     expected = readme_snippets()[0]
 
     assert expected == PRE_COMMIT_SNIPPET
-
-
-def test_WHEN_local_modules_are_not_in_the_module_index_THEN_init_names_them_for_known_first_party(
-    tmp_path: Path,
-) -> None:
-    write_files(tmp_path, {**AUTHOR_FILES, "backend/inventory/json/__init__.py": "", "vendor/lib/__init__.py": ""})
-    config = load_config(tmp_path)
-    imported = ["store", "models", "os", "pytest", "json", "vendor", "requests"]
-    # A module index that knows none of the sub-directories (the rule sort-imports would follow without them).
-    narrow = Classifier(user={}, project_modules=frozenset(), own_package=None)
-
-    locations = module_locations(config, set(imported))
-    found = misfiled(imported, locations, lambda name: narrow.group(name, 0, False))
-
-    assert "backend/inventory/store.py" == locations["store"]
-    assert ["models", "store", "vendor"] == found
