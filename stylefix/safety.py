@@ -17,9 +17,9 @@ from pathlib import Path
 import re
 import typing
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
-import warnings
 
 from stylefix.config import Config
+from stylefix.parsing import cpython_error, newer_syntax, python_tree
 from stylefix.results import Change, FixResult, InternalError, StylefixError, UnparseableSource
 
 logger = logging.getLogger(__name__)
@@ -77,15 +77,6 @@ def _typing_aliases() -> Dict[str, str]:
 
 
 CANONICAL_NAMES: Dict[str, str] = _typing_aliases()
-
-
-def _parse(source: bytes) -> Optional[ast.Module]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError, RecursionError):
-        return None
 
 
 # --- annotations -------------------------------------------------------------------------------------------
@@ -515,10 +506,10 @@ def equivalence_problem(
     walk that says where it is (and settles the cases the quick form cannot, such as a new name of a renamed
     test that was already taken elsewhere).
     """
-    before = before or _parse(source)
+    before = before or python_tree(source)
     if before is None:
         return None
-    after = _parse(output)
+    after = python_tree(output)
     if after is None:
         return "output does not parse"
     renames = renames_from(changes)
@@ -531,7 +522,7 @@ def equivalence_problem(
             return problem
         if ast.dump(old) == ast.dump(new):
             return None
-        return compare_nodes(_normalise(_parse(source), {}), _normalise(_parse(output), renames), rename_pairs(changes))
+        return compare_nodes(_normalise(python_tree(source), {}), _normalise(python_tree(output), renames), rename_pairs(changes))
     except RecursionError:
         return None
 
@@ -557,9 +548,7 @@ def _culprit(source: bytes, result: FixResult, check: Callable[[FixResult], Opti
 
 def verify(source: bytes, result: FixResult, path: Path, config: Config, rerun: RunCodemods) -> None:
     """Raise InternalError (nothing gets written) unless the result passes every guard."""
-    from stylefix.engine import cpython_error, newer_syntax
-
-    before = _parse(source)
+    before = python_tree(source)
     if before is None:
         raise newer_syntax(cpython_error(source) or UnparseableSource("cannot parse"))
 
