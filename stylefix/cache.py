@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 import sys
 import tempfile
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from stylefix.results import Change, StylefixError
 
@@ -58,7 +58,7 @@ class Cache:
         self.directory = directory
         python = "py{}{}".format(*sys.version_info[:2])
         self.file = directory / f"v{CACHE_FORMAT}-{_version()}-{python}-{fingerprint}.json"
-        self._entries: Dict[str, List] = {}
+        self._entries: Dict[str, List[Any]] = {}
         self._dirty = False
         self._load()
 
@@ -132,7 +132,7 @@ class Cache:
             logger.warning("cannot write cache %s: %s", self.file, error)
 
 
-def _verdict(entry: List) -> Verdict:
+def _verdict(entry: List[Any]) -> Verdict:
     error = entry[4]
     changes = tuple(Change(*change) for change in entry[3])
     return Verdict(entry[2], changes, tuple(error) if error else None, tuple(entry[5]))

@@ -35,4 +35,5 @@ class FileContext:
         """CPython's `ast` of `source` (about a tenth of a LibCST parse), or None when it does not parse."""
         if self._parsed.get("source") is not source:
             self._parsed.update(source=source, tree=python_tree(source))
-        return self._parsed["tree"]
+        tree: Optional[ast.Module] = self._parsed["tree"]
+        return tree

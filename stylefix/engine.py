@@ -5,7 +5,7 @@ import importlib
 import logging
 from pathlib import Path
 import re
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type
 
 from stylefix import registry
 from stylefix.config import Config, is_test_file
@@ -30,13 +30,13 @@ class Gate:
     name: str
     applies_to: Callable[[FileContext], bool]
     precheck: Callable[[bytes, FileContext], bool]
-    load: Callable[[], type]
+    load: Callable[[], Type[Any]]
 
 
 _GATES: Dict[str, Gate] = {}
 
 
-def gate_for_class(codemod: type) -> Gate:
+def gate_for_class(codemod: Type[Any]) -> Gate:
     return Gate(codemod.NAME, codemod.applies_to, codemod.precheck, lambda: codemod)
 
 

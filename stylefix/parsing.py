@@ -5,7 +5,7 @@ Every other module parses through these functions; this one imports nothing of s
 """
 import ast
 import sys
-from typing import Any, Optional
+from typing import Any, Optional, cast
 import warnings
 
 from stylefix.depth import nesting_error, refused_for_nesting
@@ -20,8 +20,8 @@ def parse_python(source: bytes) -> ast.Module:
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tree: ast.Module = compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    return tree
+        tree = compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    return cast(ast.Module, tree)
 
 
 def python_tree(source: bytes) -> Optional[ast.Module]:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 import stat
 import tempfile
-from typing import Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from stylefix.cache import Cache, CachedError, Verdict, content_digest, open_cache
 from stylefix.config import EMPTY_INDEX, Config
@@ -167,7 +167,7 @@ def process_source(
 ) -> Outcome:
     from stylefix.engine import fix_source
 
-    digest = content_digest(source)
+    digest: Optional[str] = content_digest(source)
     try:
         fixed = fix_source(source, path, config, names=options.names, safe=options.safe, codemods=options.codemods)
     except (UnparseableSource, UndecodableSource, BinaryFile) as error:
@@ -328,7 +328,7 @@ def fix_paths(
     # --fast verdicts are kept apart: without the safety net a file this Python cannot parse may pass.
     fingerprint = config.fingerprint() + ("" if options.safe else "-fast")
     cache: Optional[Cache] = open_cache(config.root, fingerprint) if options.use_cache else None
-    ready: dict = {}
+    ready: Dict[Path, FileResult] = {}
     work: List[Path] = []
     for path in files:
         hit = _cache_lookup(cache, path, options.mode) if cache is not None else None

@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 import re
 import typing
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple, TypeGuard, Union, cast
 
 from stylefix.config import Config
 from stylefix.parsing import cpython_error, newer_syntax, python_tree
@@ -90,7 +90,7 @@ def _last_name(node: ast.AST) -> Optional[str]:
     return None
 
 
-def _union_members(node: ast.AST) -> Optional[List[ast.AST]]:
+def _union_members(node: ast.expr) -> Optional[List[ast.expr]]:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return (_union_members(node.left) or [node.left]) + (_union_members(node.right) or [node.right])
     if isinstance(node, ast.Subscript):
@@ -102,7 +102,7 @@ def _union_members(node: ast.AST) -> Optional[List[ast.AST]]:
     return None
 
 
-def canonical_annotation(node: Optional[ast.AST], aliases: Optional[Dict[str, str]] = None) -> Optional[ast.AST]:
+def canonical_annotation(node: Optional[ast.expr], aliases: Optional[Dict[str, str]] = None) -> Optional[ast.expr]:
     """An annotation with aliases mapped to one name each, unions flattened to sorted sets, strings parsed.
 
     `aliases` maps names bound by `from m import X as Y` to X's canonical key.
@@ -118,26 +118,28 @@ def canonical_annotation(node: Optional[ast.AST], aliases: Optional[Dict[str, st
         return canonical_annotation(parsed, aliases)
     members = _union_members(node)
     if members is not None:
-        flat: Dict[str, ast.AST] = {}
+        flat: Dict[str, ast.expr] = {}
         for member in members:
             canonical = canonical_annotation(member, aliases)
-            nested = canonical.elts if isinstance(canonical, ast.Set) else [canonical]
+            nested = canonical.elts if isinstance(canonical, ast.Set) else [cast(ast.expr, canonical)]
             for item in nested:
                 flat.setdefault(ast.dump(item), item)
         return ast.Set(elts=[flat[key] for key in sorted(flat)])
     if isinstance(node, (ast.Name, ast.Attribute)):
         name = _last_name(node)
-        key = aliases.get(name) if isinstance(node, ast.Name) else None
+        key = aliases.get(name or "") if isinstance(node, ast.Name) else None
         key = key or CANONICAL_NAMES.get(name or "")
         if key:
             return ast.Name(id="~" + key, ctx=ast.Load())
         return node
     if isinstance(node, ast.Subscript):
         return ast.Subscript(
-            value=canonical_annotation(node.value, aliases), slice=canonical_annotation(node.slice, aliases), ctx=ast.Load()
+            value=cast(ast.expr, canonical_annotation(node.value, aliases)),
+            slice=cast(ast.expr, canonical_annotation(node.slice, aliases)),
+            ctx=ast.Load(),
         )
     if isinstance(node, (ast.Tuple, ast.List)):
-        return type(node)(elts=[canonical_annotation(element, aliases) for element in node.elts], ctx=ast.Load())
+        return type(node)(elts=[cast(ast.expr, canonical_annotation(element, aliases)) for element in node.elts], ctx=ast.Load())
     return node
 
 
@@ -169,13 +171,13 @@ def import_aliases(tree: ast.Module) -> Dict[str, str]:
 Binding = Tuple[str, Optional[str], Optional[str], int]  # (module, name, alias, level)
 
 
-def _bindings(statement: ast.AST) -> List[Binding]:
+def _bindings(statement: Union[ast.Import, ast.ImportFrom]) -> List[Binding]:
     if isinstance(statement, ast.Import):
         return [(alias.name, None, alias.asname, 0) for alias in statement.names]
     return [(statement.module or "", alias.name, alias.asname, statement.level) for alias in statement.names]
 
 
-def _is_import(statement: ast.AST) -> bool:
+def _is_import(statement: ast.AST) -> TypeGuard[Union[ast.Import, ast.ImportFrom]]:
     return isinstance(statement, (ast.Import, ast.ImportFrom))
 
 
@@ -193,19 +195,19 @@ def _import_runs(body: List[ast.stmt]) -> List[Any]:
     return result
 
 
-def _total(items: List[Any]) -> Counter:
-    total: Counter = Counter()
+def _total(items: List[Any]) -> typing.Counter[Binding]:
+    total: typing.Counter[Binding] = Counter()
     for item in items:
         if isinstance(item, Counter):
             total.update(item)
     return total
 
 
-def _only(run: Counter, modules: FrozenSet[str]) -> bool:
+def _only(run: typing.Counter[Binding], modules: FrozenSet[str]) -> bool:
     return all(binding[0] in modules and binding[3] == 0 for binding in run)
 
 
-def _compare_runs(before: Counter, after: Counter) -> Optional[str]:
+def _compare_runs(before: typing.Counter[Binding], after: typing.Counter[Binding]) -> Optional[str]:
     for binding in before:
         if binding not in after and binding[0] not in REMOVABLE_IMPORT_MODULES:
             return f"import of {_describe(binding)} was dropped"
@@ -226,7 +228,7 @@ def _describe(binding: Binding) -> str:
 # --- renames and asserts -----------------------------------------------------------------------------------
 
 
-def _unordered(first: ast.AST, second: ast.AST) -> List[ast.AST]:
+def _unordered(first: ast.expr, second: ast.expr) -> List[ast.expr]:
     return sorted([first, second], key=ast.dump)
 
 
@@ -250,9 +252,9 @@ class _Normaliser(ast.NodeTransformer):
         self.references = references
         self.definitions = definitions or {}
         self.collapse = collapse
-        self.bindings: Counter = Counter()  # every import binding seen, wherever it is
+        self.bindings: typing.Counter[Binding] = Counter()  # every import binding seen, wherever it is
 
-    def _canonical(self, node: Optional[ast.AST]) -> Optional[ast.AST]:
+    def _canonical(self, node: Optional[ast.expr]) -> Optional[ast.expr]:
         return canonical_annotation(node, self.aliases)
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
@@ -267,7 +269,7 @@ class _Normaliser(ast.NodeTransformer):
         node.id = self.references.get(node.id, node.id)
         return node
 
-    def visit_Import(self, node: ast.Import) -> ast.Import:
+    def visit_Import(self, node: Union[ast.Import, ast.ImportFrom]) -> Union[ast.Import, ast.ImportFrom]:
         self.bindings.update(_bindings(node))
         return node
 
@@ -294,7 +296,7 @@ class _Normaliser(ast.NodeTransformer):
         self.generic_visit(node)
         if _last_name(node.annotation) == "TypeAlias" and node.value is not None:
             node.value = self._canonical(node.value)
-        node.annotation = self._canonical(node.annotation)
+        node.annotation = cast(ast.expr, self._canonical(node.annotation))
         return node
 
     def visit_TypeAlias(self, node: Any) -> Any:  # `type X = ...`, Python 3.12+
@@ -319,14 +321,14 @@ class _Normaliser(ast.NodeTransformer):
         self.generic_visit(node)
         name = _last_name(node.func)
         if name == "cast" and node.args:
-            node.args[0] = self._canonical(node.args[0])
+            node.args[0] = cast(ast.expr, self._canonical(node.args[0]))
         elif name == "NewType" and len(node.args) > 1:
-            node.args[1] = self._canonical(node.args[1])
+            node.args[1] = cast(ast.expr, self._canonical(node.args[1]))
         elif name == "TypeVar":
-            node.args[1:] = [self._canonical(arg) for arg in node.args[1:]]
+            node.args[1:] = [cast(ast.expr, self._canonical(arg)) for arg in node.args[1:]]
             for keyword in node.keywords:
                 if keyword.arg == "bound":
-                    keyword.value = self._canonical(keyword.value)
+                    keyword.value = cast(ast.expr, self._canonical(keyword.value))
         elif name in UNITTEST_EQUALITY_METHODS:
             _order_unittest_operands(node)
         return node
@@ -371,7 +373,7 @@ def _normalise(
     tree: ast.Module, renames: Dict[str, str], definitions: Optional[Dict[str, str]] = None, collapse: bool = False
 ) -> ast.Module:
     """Normalised in place: callers hand in a tree parsed for this comparison alone."""
-    return _normaliser(tree, renames, definitions, collapse).visit(tree)
+    return cast(ast.Module, _normaliser(tree, renames, definitions, collapse).visit(tree))
 
 
 def _normaliser(
@@ -423,7 +425,7 @@ def compare_bodies(before: List[ast.stmt], after: List[ast.stmt], renamed: Renam
     return None
 
 
-def _without(run: Counter, modules: FrozenSet[str]) -> Counter:
+def _without(run: typing.Counter[Binding], modules: FrozenSet[str]) -> typing.Counter[Binding]:
     return Counter({binding: count for binding, count in run.items() if binding[0] not in modules or binding[3]})
 
 
@@ -470,7 +472,7 @@ def _wrap(value: Any) -> ast.AST:
     if isinstance(value, ast.AST):
         return value
     if isinstance(value, list):
-        return ast.List(elts=[_wrap(item) for item in value], ctx=ast.Load())
+        return ast.List(elts=cast(List[ast.expr], [_wrap(item) for item in value]), ctx=ast.Load())
     return ast.Constant(value=value)
 
 
@@ -522,7 +524,8 @@ def equivalence_problem(
             return problem
         if ast.dump(old) == ast.dump(new):
             return None
-        return compare_nodes(_normalise(python_tree(source), {}), _normalise(python_tree(output), renames), rename_pairs(changes))
+        old_tree, new_tree = cast(ast.Module, python_tree(source)), cast(ast.Module, python_tree(output))
+        return compare_nodes(_normalise(old_tree, {}), _normalise(new_tree, renames), rename_pairs(changes))
     except RecursionError:
         return None
 

@@ -109,7 +109,8 @@ def _read_pyproject(root: Path) -> Dict[str, Any]:
         return {}
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            data: Dict[str, Any] = tomllib.load(handle)
+            return data
     except (OSError, tomllib.TOMLDecodeError):
         logger.debug("cannot read %s", path, exc_info=True)
         return {}
