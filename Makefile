@@ -37,7 +37,7 @@ lint: setup
 	$(RUN) stylefix check .
 
 clean:
-	rm -rf .venv .uv-bootstrap .pytest_cache .hypothesis .stylefix_cache
+	rm -rf .venv .uv-bootstrap .pytest_cache .hypothesis .stylefix_cache .mypy_cache
 
 init-check: setup
 	$(RUN) python -m scripts.init_corpus

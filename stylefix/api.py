@@ -13,6 +13,8 @@ from stylefix.engine import fix_source
 from stylefix.results import FileResult, FixResult, Mode
 from stylefix.runner import RunOptions
 
+__all__ = ["FileResult", "FixResult", "Mode", "RunOptions", "fix_bytes", "fix_file", "fix_paths", "fix_stdin"]
+
 FIX = RunOptions(mode=Mode.FIX)
 
 
