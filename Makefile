@@ -28,14 +28,16 @@ demo: setup
 	@# exit 1 means "there are changes to show", which is the point of the demo
 	@$(RUN) stylefix diff --no-cache examples/ || [ $$? -eq 1 ]
 
-test: setup
+test: lint
 	$(RUN) pytest -q
 
+# mypy --strict over the files [tool.mypy] names (docs/architecture.md, Types), then stylefix's own style.
 lint: setup
+	$(RUN) mypy
 	$(RUN) stylefix check .
 
 clean:
-	rm -rf .venv .uv-bootstrap .pytest_cache .hypothesis .stylefix_cache
+	rm -rf .venv .uv-bootstrap .pytest_cache .hypothesis .stylefix_cache .mypy_cache
 
 init-check: setup
 	$(RUN) python -m scripts.init_corpus

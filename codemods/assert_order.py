@@ -9,7 +9,8 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from codemods import assert_order_precheck
-from stylefix.codemod import FileContext, StylefixCodemod
+from stylefix.codemod import StylefixCodemod
+from stylefix.context import FileContext
 from stylefix.registry import Example
 
 logger = logging.getLogger(__name__)
@@ -276,7 +277,9 @@ def swap_line_ends(
 
 
 class _CommentRemover(cst.CSTTransformer):
-    def leave_Comment(self, original_node: cst.Comment, updated_node: cst.Comment) -> cst.RemovalSentinel:
+    def leave_Comment(  # type: ignore[override]  # removing a node is what RemovalSentinel is for
+        self, original_node: cst.Comment, updated_node: cst.Comment
+    ) -> cst.RemovalSentinel:
         return cst.RemoveFromParent()
 
 
@@ -297,7 +300,7 @@ def short_code(node: cst.CSTNode, code: str) -> str:
     """One line of `code` (the code of `node`) for a change message: comments and line breaks dropped, long
     operands cut."""
     if is_multi_line(code):
-        code = " ".join(EMPTY_MODULE.code_for_node(node.visit(_CommentRemover())).split())
+        code = " ".join(EMPTY_MODULE.code_for_node(cast(cst.CSTNode, node.visit(_CommentRemover()))).split())
     if len(code) > MAX_OPERAND_CHARS:
         code = code[: MAX_OPERAND_CHARS - len(ELLIPSIS_MARK)].rstrip() + ELLIPSIS_MARK
     return code
@@ -333,7 +336,8 @@ def build_swapped_assert(node: cst.Assert, first: cst.BaseExpression, second: cs
     """The assert with `first` on the left and `second` on the right; the end of each operand's line goes along."""
     test = cast(cst.Comparison, node.test)
     target = test.comparisons[0]
-    operator = target.operator
+    operator = cast(Union[cst.Equal, cst.NotEqual], target.operator)
+    new_rpar: Sequence[cst.RightParen]
     if test.rpar:
         after_first, after_second = swap_line_ends(operator.whitespace_before, test.rpar[0].whitespace_before)
         new_rpar = [test.rpar[0].with_changes(whitespace_before=after_second), *test.rpar[1:]]
@@ -505,7 +509,7 @@ def column_of(
     """Where `target` (with its parentheses) starts, relative to the line's block, once `statement` is put at
     `index` of `line`; None if `target` is not a node of `statement` itself (a copy is not found)."""
     body = list(line.body)
-    body[index] = statement.deep_replace(target, cst.Name(MARKER))
+    body[index] = statement.deep_replace(target, cast(cst.BaseSmallStatement, cst.Name(MARKER)))
     code = EMPTY_MODULE.code_for_node(line.with_changes(leading_lines=(), body=body))
     found = code.find(MARKER)
     if found < 0:
@@ -549,10 +553,11 @@ class AssertOrder(StylefixCodemod):
         """The statements with their asserts fixed, or None when none changed."""
         fixed: Optional[List[cst.BaseStatement]] = None
         for index, statement in enumerate(statements):
+            new_statement: cst.BaseStatement
             if isinstance(statement, cst.SimpleStatementLine):
                 new_statement = self._fix_line(statement, self._has_skips and self.is_skipped(statement))
             else:
-                new_statement = self._fix_clause(statement)
+                new_statement = cast(cst.BaseStatement, self._fix_clause(statement))
             if new_statement is not statement:
                 if fixed is None:
                     fixed = list(statements)
@@ -581,7 +586,7 @@ class AssertOrder(StylefixCodemod):
     def _fix_suite(self, suite: cst.BaseSuite, clause: cst.CSTNode) -> cst.BaseSuite:
         if isinstance(suite, cst.SimpleStatementSuite):
             return self._fix_line(suite, self._suite_skipped(suite, clause))
-        body = self._fix_statements(suite.body)
+        body = self._fix_statements(cast(cst.IndentedBlock, suite).body)
         return suite if body is None else suite.with_changes(body=body)
 
     def _fix_line(self, line: LineT, skipped: bool) -> LineT:
@@ -641,7 +646,7 @@ class AssertOrder(StylefixCodemod):
         new_column = column_of(line, index, swap.build(first, second), operand, block_column)
         if old_column is None or new_column is None or old_column == new_column:
             return operand
-        return operand.visit(_ContinuationShifter(new_column - old_column, old_column))
+        return cast(cst.BaseExpression, operand.visit(_ContinuationShifter(new_column - old_column, old_column)))
 
     def _suite_skipped(self, suite: cst.SimpleStatementSuite, clause: cst.CSTNode) -> bool:
         """A one-line body shares its clause's header: a skip on any line from the clause's first counts."""

@@ -7,13 +7,14 @@ expressions are never visited.
 """
 from dataclasses import dataclass
 import logging
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union, cast
 
 import libcst as cst
 
 from codemods import sort_imports_precheck
 from codemods.sort_imports_precheck import Classifier, classifier_for, from_text, import_text, quote, sort_key
-from stylefix.codemod import FileContext, StylefixCodemod
+from stylefix.codemod import StylefixCodemod
+from stylefix.context import FileContext
 from stylefix.directives import ISORT_RE
 from stylefix.registry import Example
 
@@ -38,7 +39,7 @@ class _Entry:
     statement: cst.SimpleStatementLine
     origin: cst.SimpleStatementLine  # the statement of the original tree, for reports
     group: int
-    key: tuple
+    key: Tuple[Any, ...]
     text: str
     # (bound name, what it is bound to): an import that rebinds a name to something else is a barrier
     bindings: Tuple[Tuple[str, str], ...]
@@ -59,7 +60,7 @@ def _alias_parts(alias: cst.ImportAlias) -> Tuple[str, Optional[str]]:
 
 def _describe(
     statement: cst.SimpleStatementLine, classifier: Classifier, force_sort: bool
-) -> Tuple[int, tuple, str, Tuple[Tuple[str, str], ...]]:
+) -> Tuple[int, Tuple[Any, ...], str, Tuple[Tuple[str, str], ...]]:
     """(group, sort key, normalised text, bindings) of a one-import statement line."""
     node = statement.body[0]
     if isinstance(node, cst.Import):
@@ -231,7 +232,7 @@ Directives
         changed = False
         for statement in statements:
             if self._sortable(statement):
-                run.append(statement)
+                run.append(cast(cst.SimpleStatementLine, statement))
                 continue
             if run:
                 changed = self._flush(run, result) or changed
@@ -239,18 +240,18 @@ Directives
             if isinstance(statement, cst.BaseCompoundStatement):
                 updated = self._descend(statement)
                 changed = changed or updated is not statement
-                statement = updated
+                statement = cast(Statement, updated)
             result.append(statement)
         if run:
             changed = self._flush(run, result) or changed
         return result if changed else None
 
     def _descend(self, node: cst.CSTNode) -> cst.CSTNode:
-        updates = {}
+        updates: Dict[str, Any] = {}
         for field_name in SUITE_FIELDS:
             child = getattr(node, field_name, None)
             if isinstance(child, cst.IndentedBlock):
-                body = self._sort_statements(child.body)
+                body = self._sort_statements(cast(Sequence[Statement], child.body))
                 if body is not None:
                     updates[field_name] = child.with_changes(body=body)
             elif isinstance(child, cst.CSTNode) and not isinstance(child, cst.SimpleStatementSuite):
@@ -272,7 +273,7 @@ Directives
             return False
         if self._line_skips and self.is_skipped(statement):
             return False
-        if self._isort_lines and self._isort_pinned(statement):
+        if self._isort_lines and self._isort_pinned(cast(cst.SimpleStatementLine, statement)):
             return False
         return True
 

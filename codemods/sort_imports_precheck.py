@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 import re
 import sys
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 from stylefix.config import ModuleIndex
 from stylefix.context import FileContext
@@ -140,7 +140,7 @@ def natural_key(text: str) -> NaturalKey:
     return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
 
 
-def sort_key(module: str, level: int, is_from: bool, rest: str, force_sort_within_sections: bool) -> tuple:
+def sort_key(module: str, level: int, is_from: bool, rest: str, force_sort_within_sections: bool) -> Tuple[Any, ...]:
     """Order inside a group: absolute before relative (farthest first), then by module name, case-insensitively.
 
     Statements of the same module (kept apart, never merged) are ordered by the text of what they import,
@@ -203,7 +203,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 class _Scanned:
     indent: bytes
     group: int
-    key: tuple
+    key: Tuple[Any, ...]
     text: str
     has_comma: bool
 

@@ -5,7 +5,9 @@ what parses) and the config fingerprint, so any change to the file, the configur
 Three verdicts are kept: "clean" (no changes), "would change" (with its changes, so `check` can report without
 parsing) and "cannot be processed" for input errors that depend only on the bytes (cannot parse, cannot
 decode, binary), so a warm run over a tree with one broken file does not import LibCST to say so again. A stat
-shortcut (mtime, size) avoids reading files that have not been touched since the last run.
+shortcut (mtime, size) avoids reading files that have not been touched since the last run. The warnings of a
+clean or "would change" verdict are kept with it (without the file's path, which depends on how it was named),
+so a cache hit reports them again.
 """
 from dataclasses import dataclass
 import hashlib
@@ -15,13 +17,13 @@ import os
 from pathlib import Path
 import sys
 import tempfile
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from stylefix.results import Change, StylefixError
 
 logger = logging.getLogger(__name__)
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 # An input error that depends only on a file's bytes: (message, line, column), as StylefixError takes them.
 CachedError = Tuple[str, Optional[int], Optional[int]]
@@ -32,6 +34,8 @@ class Verdict:
     digest: str
     changes: Tuple[Change, ...]
     error: Optional[CachedError] = None
+    # Each warning after its "path:", e.g. "3:1: assert-order: ..."; the caller puts the path back.
+    warnings: Tuple[str, ...] = ()
 
     def error_for(self, display: str) -> Optional[str]:
         if self.error is None:
@@ -54,7 +58,7 @@ class Cache:
         self.directory = directory
         python = "py{}{}".format(*sys.version_info[:2])
         self.file = directory / f"v{CACHE_FORMAT}-{_version()}-{python}-{fingerprint}.json"
-        self._entries: Dict[str, List] = {}
+        self._entries: Dict[str, List[Any]] = {}
         self._dirty = False
         self._load()
 
@@ -97,6 +101,7 @@ class Cache:
         digest: str,
         changes: Tuple[Change, ...],
         error: Optional[CachedError] = None,
+        warnings: Tuple[str, ...] = (),
     ) -> None:
         stat = self._stat(path)
         if stat is None:
@@ -107,6 +112,7 @@ class Cache:
             digest,
             [[change.codemod, change.line, change.message] for change in changes],
             list(error) if error is not None else None,
+            list(warnings),
         ]
         self._dirty = True
 
@@ -126,9 +132,10 @@ class Cache:
             logger.warning("cannot write cache %s: %s", self.file, error)
 
 
-def _verdict(entry: List) -> Verdict:
+def _verdict(entry: List[Any]) -> Verdict:
     error = entry[4]
-    return Verdict(entry[2], tuple(Change(*change) for change in entry[3]), tuple(error) if error else None)
+    changes = tuple(Change(*change) for change in entry[3])
+    return Verdict(entry[2], changes, tuple(error) if error else None, tuple(entry[5]))
 
 
 def open_cache(root: Path, fingerprint: str) -> Cache:

@@ -227,8 +227,8 @@ def run(
 
 
 def _run_stdin(filename: Optional[Path], config: Any, options: Any, reporter: Reporter) -> int:
+    from stylefix.api import fix_stdin
     from stylefix.discovery import Excluder
-    from stylefix.runner import fix_stdin
 
     source = sys.stdin.buffer.read()
     if filename is not None and Excluder(config).is_excluded(filename, is_dir=False):
@@ -253,8 +253,8 @@ def _run_stdin(filename: Optional[Path], config: Any, options: Any, reporter: Re
 
 
 def _run_paths(targets: List[Path], config: Any, options: Any, reporter: Reporter) -> int:
+    from stylefix.api import fix_paths
     from stylefix.isolation import Terminated
-    from stylefix.runner import fix_paths
 
     progress = _Progress(enabled=not reporter.quiet and reporter.output_format == "text", color=reporter.color)
     signal.signal(signal.SIGTERM, _terminate)

@@ -172,7 +172,7 @@ def _coerce(where: str, value: Any, expected: Any) -> Any:
 
 
 def parse_options(
-    name: str, table: Mapping[str, Any], where: str, extra: Mapping[str, Any] = None, shown: Optional[str] = None
+    name: str, table: Mapping[str, Any], where: str, extra: Optional[Mapping[str, Any]] = None, shown: Optional[str] = None
 ) -> Any:
     """Validate a `[tool.stylefix.<codemod>]` table into that codemod's options dataclass; `shown` is the table's
     name as the file spells it."""
@@ -235,7 +235,8 @@ TOP_LEVEL_KEYS: Tuple[str, ...] = (
 def _read_toml(path: Path, where: str) -> Dict[str, Any]:
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            data: Dict[str, Any] = tomllib.load(handle)
+            return data
     except OSError as error:
         raise InvalidConfig(f"{where}: cannot read: {error.strerror}") from error
     except tomllib.TOMLDecodeError as error:
@@ -342,7 +343,7 @@ def build_config(
     def strings(key: str, default: Tuple[str, ...]) -> Tuple[str, ...]:
         if key not in table:
             return default
-        return _coerce(f"{where}: {prefix}{key}", table[key], Tuple[str, ...])
+        return typing.cast(Tuple[str, ...], _coerce(f"{where}: {prefix}{key}", table[key], Tuple[str, ...]))
 
     cli_select = check_names(select, "--select")
     file_select = _split_names(table["select"], f"{where}: {prefix}select") if "select" in table else None

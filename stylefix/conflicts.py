@@ -151,7 +151,8 @@ class Ruff:
 def _read_toml(path: Path) -> Optional[Dict[str, Any]]:
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            data: Dict[str, Any] = tomllib.load(handle)
+            return data
     except (OSError, tomllib.TOMLDecodeError):
         logger.debug("cannot read %s", path, exc_info=True)
         return None

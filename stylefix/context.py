@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 import logging
 from pathlib import Path
 from typing import Any, Dict, Optional
-import warnings
 
 from stylefix.config import Config
 from stylefix.directives import NO_DIRECTIVES, Directives
+from stylefix.parsing import python_tree
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +34,6 @@ class FileContext:
     def python_tree(self, source: bytes) -> Optional[ast.Module]:
         """CPython's `ast` of `source` (about a tenth of a LibCST parse), or None when it does not parse."""
         if self._parsed.get("source") is not source:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    tree: Optional[ast.Module] = ast.parse(source)
-            except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError, RecursionError):
-                tree = None
-            self._parsed.update(source=source, tree=tree)
-        return self._parsed["tree"]
+            self._parsed.update(source=source, tree=python_tree(source))
+        tree: Optional[ast.Module] = self._parsed["tree"]
+        return tree

@@ -83,7 +83,7 @@ def tree_depth(tree: ast.AST, source: bytes) -> int:
     return deepest
 
 
-def _long_span(node: ast.AST, lines: List[bytes]) -> bool:
+def _long_span(node: ast.expr, lines: List[bytes]) -> bool:
     # Only a literal this long can hold more pieces than the limit (a piece is 2 characters at least).
     first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
     if first == last:
@@ -93,7 +93,7 @@ def _long_span(node: ast.AST, lines: List[bytes]) -> bool:
     return length >= 2 * MAX_DEPTH // NESTED_PIECE_COST
 
 
-def _string_pieces(node: ast.AST, lines: List[bytes]) -> int:
+def _string_pieces(node: ast.expr, lines: List[bytes]) -> int:
     """How many string tokens make up the literal at `node` (its source tokenized, inside parentheses)."""
     first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
     if first == last:

@@ -4,7 +4,7 @@ import logging
 import os
 from pathlib import Path
 import re
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import pathspec
 
@@ -37,7 +37,7 @@ class _Matcher:
         self.spec = spec
         self.combined: Optional["re.Pattern[str]"] = None
         patterns = [pattern for pattern in spec.patterns if pattern.include is not None]
-        regexes = [getattr(pattern, "regex", None) for pattern in patterns]
+        regexes: List[Any] = [getattr(pattern, "regex", None) for pattern in patterns]
         if all(pattern.include for pattern in patterns) and all(isinstance(r, re.Pattern) for r in regexes):
             flags = {regex.flags for regex in regexes}
             if len(flags) <= 1:

@@ -1,21 +1,19 @@
 """`fix_source`: one file's bytes in, the fixed bytes and the list of changes out. Pure: no I/O."""
-import ast
 from dataclasses import dataclass, replace
 import functools
 import importlib
 import logging
 from pathlib import Path
 import re
-import sys
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
-import warnings
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type
 
 from stylefix import registry
 from stylefix.config import Config, is_test_file
 from stylefix.context import FileContext
-from stylefix.depth import TooDeeplyNested, check_depth, nesting_error, recursion_room, refused_for_nesting
+from stylefix.depth import TooDeeplyNested, check_depth, recursion_room
 from stylefix.directives import Directives, parse_directives
-from stylefix.results import BinaryFile, Change, FixResult, UndecodableSource, UnparseableSource
+from stylefix.parsing import cpython_error, newer_syntax, parse_module
+from stylefix.results import BinaryFile, Change, FixResult
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +30,13 @@ class Gate:
     name: str
     applies_to: Callable[[FileContext], bool]
     precheck: Callable[[bytes, FileContext], bool]
-    load: Callable[[], type]
+    load: Callable[[], Type[Any]]
 
 
 _GATES: Dict[str, Gate] = {}
 
 
-def gate_for_class(codemod: type) -> Gate:
+def gate_for_class(codemod: Type[Any]) -> Gate:
     return Gate(codemod.NAME, codemod.applies_to, codemod.precheck, lambda: codemod)
 
 
@@ -65,60 +63,6 @@ def eligible_codemods(
     return chosen, file
 
 
-def _parse(source: bytes):  # noqa: ANN202 - returns libcst.Module; libcst is imported lazily
-    import libcst as cst
-
-    try:
-        return cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        raise _syntax_error(source, error) from error
-    except UnicodeDecodeError as error:
-        line = source[: error.start].count(b"\n") + 1
-        column = error.start - (source.rfind(b"\n", 0, error.start) + 1) + 1
-        raise UndecodableSource(f"cannot decode: {error.reason} ({error.encoding})", line, column) from error
-    except (LookupError, SyntaxError) as error:  # unknown coding cookie, bad BOM/cookie combination
-        raise UndecodableSource(f"cannot decode: {error}") from error
-
-
-def cpython_error(source: bytes) -> Optional[UnparseableSource]:
-    """The running Python's own verdict: None when `ast` parses the source, else its message and location."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except SyntaxError as error:
-        if refused_for_nesting(error):
-            return nesting_error(source, error)
-        return UnparseableSource(f"cannot parse: {error.msg}", error.lineno, error.offset)
-    except (MemoryError, RecursionError) as error:
-        return nesting_error(source, error)
-    except (ValueError, UnicodeDecodeError) as error:
-        return UnparseableSource(f"cannot parse: {error}")
-    return None
-
-
-def newer_syntax(error: UnparseableSource) -> UnparseableSource:
-    """LibCST parses it, this Python does not: newer syntax than the running Python, or not Python 3 at all."""
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return UnparseableSource(
-        f"{error.message} (Python {version} cannot parse this file, so the safety net cannot check it; "
-        "run stylefix with a newer Python, or pass --fast)",
-        error.line,
-        error.column,
-    )
-
-
-def _syntax_error(source: bytes, error: Exception) -> UnparseableSource:
-    """CPython's message and location where it has one (it explains far better), else LibCST's first line."""
-    cpython = cpython_error(source)
-    if cpython is not None:
-        return cpython
-    message = str(getattr(error, "message", error)).strip().splitlines()[0]
-    message = message.split(": expected one of")[0]
-    line = getattr(error, "editor_line", None)
-    return UnparseableSource(f"cannot parse: {message}", line, getattr(error, "editor_column", None))
-
-
 def check_syntax(source: bytes, strict: bool, file: Optional[FileContext] = None) -> None:
     """Report a file no codemod needs to parse if it is not valid Python after all.
 
@@ -133,7 +77,7 @@ def check_syntax(source: bytes, strict: bool, file: Optional[FileContext] = None
     if isinstance(error, TooDeeplyNested):
         raise error
     check_depth(source, None)
-    _parse(source)
+    parse_module(source)
     if strict:
         raise newer_syntax(error)
 
@@ -180,7 +124,7 @@ def run_codemods(
     from stylefix.codemod import SOURCE_KEY
 
     guard_depth(source, file)
-    tree = _parse(source)
+    tree = parse_module(source)
     current: Optional[bytes] = source  # what pre-checks look at; None once stale, regenerated only when asked
     changes: List[Change] = []
     # The tree each codemod that changed something was given, with its changes (positioned in that tree's code).

@@ -21,7 +21,7 @@ import pickle
 import signal
 import sys
 import time
-from typing import Any, Callable, Deque, Dict, Generic, Iterator, List, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Callable, Deque, Dict, Generic, Iterator, List, Optional, Sequence, Tuple, TypeVar, cast
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def timeout_message(seconds: float) -> str:
     return f"gave up after {seconds:g} s"
 
 
-def _mp_context() -> multiprocessing.context.BaseContext:
+def _mp_context() -> Any:  # a ForkContext or SpawnContext
     # fork where there is one: workers start in milliseconds and share the parent's imported LibCST.
     return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
 
@@ -139,11 +139,11 @@ class Pool(Generic[Item, Result]):
             indexed[start : start + chunk_size] for start in range(0, len(indexed), chunk_size)
         )
         self.results: Dict[int, Result] = {}
-        self.workers: List[_Worker] = []
+        self.workers: List[_Worker[Item]] = []
         for _ in range(min(jobs, len(self.queue))):
             self.workers.append(self._start())
 
-    def _start(self) -> _Worker:
+    def _start(self) -> _Worker[Item]:
         context = _mp_context()
         parent_end, child_end = context.Pipe(duplex=True)
         process = context.Process(target=_serve, args=(child_end, self.task, os.getpid()), daemon=True)
@@ -199,7 +199,7 @@ class Pool(Generic[Item, Result]):
                 worker.process.join()
                 self._replace(worker, timeout_message(self.timeout))
 
-    def _receive(self, worker: _Worker, now: float) -> bool:
+    def _receive(self, worker: _Worker[Item], now: float) -> bool:
         """Read every result the worker has sent; False when its pipe is closed (the worker died)."""
         try:
             while worker.connection.poll():
@@ -211,7 +211,7 @@ class Pool(Generic[Item, Result]):
             return False
         return True
 
-    def _replace(self, worker: _Worker, message: Optional[str]) -> None:
+    def _replace(self, worker: _Worker[Item], message: Optional[str]) -> None:
         """The worker is gone: its file in hand fails with `message`, the rest of its chunk is queued again."""
         if worker.in_hand and message is not None:
             index, item = worker.in_hand.popleft()
@@ -306,7 +306,7 @@ class ChildCaller(Generic[Result]):
             raise ChildFailed(crash_message(exitcode))
         if not ok:
             raise value
-        return value
+        return cast(Result, value)
 
     def _start(self) -> None:
         self._discard(kill=True)

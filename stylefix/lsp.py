@@ -128,7 +128,7 @@ def declared_encoding(text: str) -> str:
 
 def fix_text(text: str, path: Path, config: Config, names: Optional[Sequence[str]] = None) -> Outcome:
     """Run the engine on a buffer; never raises for a bad document."""
-    from stylefix.engine import fix_source
+    from stylefix.api import fix_bytes
 
     encoding = declared_encoding(text)
     try:
@@ -137,7 +137,7 @@ def fix_text(text: str, path: Path, config: Config, names: Optional[Sequence[str
         line = text[: error.start].count("\n") + 1
         return Outcome(text, error=StylefixError(f"cannot encode in {encoding}: {error.reason}", line, 0))
     try:
-        result = fix_source(source, path, config, names=names)
+        result = fix_bytes(source, path, config, names=names)
     except StylefixError as error:
         return Outcome(text, error=error)
     except RecursionError:

@@ -67,7 +67,8 @@ class CodemodSpec:
 
     def load(self) -> Type[Any]:
         module_name, class_name = self.implementation.split(":")
-        return getattr(importlib.import_module(module_name), class_name)
+        codemod: Type[Any] = getattr(importlib.import_module(module_name), class_name)
+        return codemod
 
 
 # The order here is the order codemods run in on a file: sort-imports last, because the others add imports;

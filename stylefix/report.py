@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 import json
 import logging
 import sys
-from typing import IO, Any, Dict, List, Mapping, Optional
+from typing import IO, Any, Dict, List, Mapping, Optional, Set
 
 from stylefix.results import Change, FileResult, Mode, Status
 
@@ -62,7 +62,7 @@ class Reporter:
     unchanged: int = 0
     failed: int = 0
     _json: List[Dict[str, Any]] = field(default_factory=list)
-    _warned: set = field(default_factory=set)
+    _warned: Set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._out_console = None

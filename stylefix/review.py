@@ -237,7 +237,7 @@ class FileReview:
 
 
 def _safety_problem(original: bytes, final: bytes, renames: Sequence[Change]) -> Optional[str]:
-    from stylefix.engine import cpython_error
+    from stylefix.parsing import cpython_error
     from stylefix.safety import equivalence_problem
 
     error = cpython_error(final)

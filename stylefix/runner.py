@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 import stat
 import tempfile
-from typing import Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from stylefix.cache import Cache, CachedError, Verdict, content_digest, open_cache
 from stylefix.config import EMPTY_INDEX, Config
@@ -53,6 +53,7 @@ class Outcome:
     digest: Optional[str] = None
     cache_changes: Tuple[Change, ...] = ()
     cache_error: Optional[CachedError] = None  # cached like a verdict
+    cache_warnings: Tuple[str, ...] = ()  # the result's warnings without their leading "path:"
 
 
 class FileChangedOnDisk(StylefixError):
@@ -167,7 +168,7 @@ def process_source(
 ) -> Outcome:
     from stylefix.engine import fix_source
 
-    digest = content_digest(source)
+    digest: Optional[str] = content_digest(source)
     try:
         fixed = fix_source(source, path, config, names=options.names, safe=options.safe, codemods=options.codemods)
     except (UnparseableSource, UndecodableSource, BinaryFile) as error:
@@ -182,8 +183,12 @@ def process_source(
     except Exception as error:  # a bug in stylefix: report it for this file and carry on with the others
         logger.debug("internal error on %s", display, exc_info=True)
         return _error(display, f"{display}:1:1: internal error: {type(error).__name__}: {error} — please report")
+    cache_warnings = unlocated_warnings(display, fixed.warnings)
+    if cache_warnings is None:
+        digest = None  # a warning this run cannot place again: not cached, so it is never lost
     if not fixed.changes:
-        return Outcome(FileResult(display, Status.UNCHANGED, warnings=fixed.warnings), digest=digest)
+        result = FileResult(display, Status.UNCHANGED, warnings=fixed.warnings)
+        return Outcome(result, digest=digest, cache_warnings=cache_warnings or ())
     result = FileResult(display, Status.CHANGED, changes=fixed.changes, warnings=fixed.warnings)
     if options.mode is Mode.DIFF:
         result.diff = unified_diff(display, source, fixed.source)
@@ -194,9 +199,20 @@ def process_source(
             return _error(display, error.located(display))
         except OSError as error:
             return _error(display, f"{display}:1:1: cannot write: {error.strerror or error}")
-        return Outcome(result, digest=content_digest(fixed.source), cache_changes=())
+        # The warnings were found in the file as read; the fixed file is cached as clean only without any.
+        written = content_digest(fixed.source) if not fixed.warnings else None
+        return Outcome(result, digest=written, cache_changes=())
     result.source = fixed.source
-    return Outcome(result, digest=digest, cache_changes=fixed.changes)
+    return Outcome(result, digest=digest, cache_changes=fixed.changes, cache_warnings=cache_warnings or ())
+
+
+def unlocated_warnings(display: str, warnings: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
+    """The warnings without their leading "display:" (the engine locates every warning in the file), or None
+    when one is not located in this file."""
+    prefix = f"{display}:"
+    if not all(warning.startswith(prefix) for warning in warnings):
+        return None
+    return tuple(warning[len(prefix) :] for warning in warnings)
 
 
 def read_source(path: Path) -> bytes:
@@ -282,10 +298,11 @@ def _cached_result(path: Path, verdict: Verdict, mode: Mode) -> Optional[FileRes
     error, changes = verdict.error_for(str(path)), verdict.changes
     if error is not None:
         return FileResult(str(path), Status.ERROR, error=error, cached=True)
+    warnings = tuple(f"{path}:{warning}" for warning in verdict.warnings)
     if not changes:
-        return FileResult(str(path), Status.UNCHANGED, cached=True)
+        return FileResult(str(path), Status.UNCHANGED, warnings=warnings, cached=True)
     if mode is Mode.CHECK:
-        return FileResult(str(path), Status.CHANGED, changes=changes, cached=True)
+        return FileResult(str(path), Status.CHANGED, changes=changes, warnings=warnings, cached=True)
     return None  # fix and diff need the new source
 
 
@@ -312,7 +329,7 @@ def fix_paths(
     # --fast verdicts are kept apart: without the safety net a file this Python cannot parse may pass.
     fingerprint = config.fingerprint() + ("" if options.safe else "-fast")
     cache: Optional[Cache] = open_cache(config.root, fingerprint) if options.use_cache else None
-    ready: dict = {}
+    ready: Dict[Path, FileResult] = {}
     work: List[Path] = []
     for path in files:
         hit = _cache_lookup(cache, path, options.mode) if cache is not None else None
@@ -328,7 +345,7 @@ def fix_paths(
                 continue
             outcome = next(outcomes)
             if cache is not None and outcome.digest is not None:
-                cache.store(path, outcome.digest, outcome.cache_changes, outcome.cache_error)
+                cache.store(path, outcome.digest, outcome.cache_changes, outcome.cache_error, outcome.cache_warnings)
             yield outcome.result
     finally:
         close = getattr(outcomes, "close", None)

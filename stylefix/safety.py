@@ -16,10 +16,10 @@ import logging
 from pathlib import Path
 import re
 import typing
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
-import warnings
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple, TypeGuard, Union, cast
 
 from stylefix.config import Config
+from stylefix.parsing import cpython_error, newer_syntax, python_tree
 from stylefix.results import Change, FixResult, InternalError, StylefixError, UnparseableSource
 
 logger = logging.getLogger(__name__)
@@ -79,15 +79,6 @@ def _typing_aliases() -> Dict[str, str]:
 CANONICAL_NAMES: Dict[str, str] = _typing_aliases()
 
 
-def _parse(source: bytes) -> Optional[ast.Module]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError, RecursionError):
-        return None
-
-
 # --- annotations -------------------------------------------------------------------------------------------
 
 
@@ -99,7 +90,7 @@ def _last_name(node: ast.AST) -> Optional[str]:
     return None
 
 
-def _union_members(node: ast.AST) -> Optional[List[ast.AST]]:
+def _union_members(node: ast.expr) -> Optional[List[ast.expr]]:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return (_union_members(node.left) or [node.left]) + (_union_members(node.right) or [node.right])
     if isinstance(node, ast.Subscript):
@@ -111,7 +102,7 @@ def _union_members(node: ast.AST) -> Optional[List[ast.AST]]:
     return None
 
 
-def canonical_annotation(node: Optional[ast.AST], aliases: Optional[Dict[str, str]] = None) -> Optional[ast.AST]:
+def canonical_annotation(node: Optional[ast.expr], aliases: Optional[Dict[str, str]] = None) -> Optional[ast.expr]:
     """An annotation with aliases mapped to one name each, unions flattened to sorted sets, strings parsed.
 
     `aliases` maps names bound by `from m import X as Y` to X's canonical key.
@@ -127,26 +118,28 @@ def canonical_annotation(node: Optional[ast.AST], aliases: Optional[Dict[str, st
         return canonical_annotation(parsed, aliases)
     members = _union_members(node)
     if members is not None:
-        flat: Dict[str, ast.AST] = {}
+        flat: Dict[str, ast.expr] = {}
         for member in members:
             canonical = canonical_annotation(member, aliases)
-            nested = canonical.elts if isinstance(canonical, ast.Set) else [canonical]
+            nested = canonical.elts if isinstance(canonical, ast.Set) else [cast(ast.expr, canonical)]
             for item in nested:
                 flat.setdefault(ast.dump(item), item)
         return ast.Set(elts=[flat[key] for key in sorted(flat)])
     if isinstance(node, (ast.Name, ast.Attribute)):
         name = _last_name(node)
-        key = aliases.get(name) if isinstance(node, ast.Name) else None
+        key = aliases.get(name or "") if isinstance(node, ast.Name) else None
         key = key or CANONICAL_NAMES.get(name or "")
         if key:
             return ast.Name(id="~" + key, ctx=ast.Load())
         return node
     if isinstance(node, ast.Subscript):
         return ast.Subscript(
-            value=canonical_annotation(node.value, aliases), slice=canonical_annotation(node.slice, aliases), ctx=ast.Load()
+            value=cast(ast.expr, canonical_annotation(node.value, aliases)),
+            slice=cast(ast.expr, canonical_annotation(node.slice, aliases)),
+            ctx=ast.Load(),
         )
     if isinstance(node, (ast.Tuple, ast.List)):
-        return type(node)(elts=[canonical_annotation(element, aliases) for element in node.elts], ctx=ast.Load())
+        return type(node)(elts=[cast(ast.expr, canonical_annotation(element, aliases)) for element in node.elts], ctx=ast.Load())
     return node
 
 
@@ -178,13 +171,13 @@ def import_aliases(tree: ast.Module) -> Dict[str, str]:
 Binding = Tuple[str, Optional[str], Optional[str], int]  # (module, name, alias, level)
 
 
-def _bindings(statement: ast.AST) -> List[Binding]:
+def _bindings(statement: Union[ast.Import, ast.ImportFrom]) -> List[Binding]:
     if isinstance(statement, ast.Import):
         return [(alias.name, None, alias.asname, 0) for alias in statement.names]
     return [(statement.module or "", alias.name, alias.asname, statement.level) for alias in statement.names]
 
 
-def _is_import(statement: ast.AST) -> bool:
+def _is_import(statement: ast.AST) -> TypeGuard[Union[ast.Import, ast.ImportFrom]]:
     return isinstance(statement, (ast.Import, ast.ImportFrom))
 
 
@@ -202,19 +195,19 @@ def _import_runs(body: List[ast.stmt]) -> List[Any]:
     return result
 
 
-def _total(items: List[Any]) -> Counter:
-    total: Counter = Counter()
+def _total(items: List[Any]) -> typing.Counter[Binding]:
+    total: typing.Counter[Binding] = Counter()
     for item in items:
         if isinstance(item, Counter):
             total.update(item)
     return total
 
 
-def _only(run: Counter, modules: FrozenSet[str]) -> bool:
+def _only(run: typing.Counter[Binding], modules: FrozenSet[str]) -> bool:
     return all(binding[0] in modules and binding[3] == 0 for binding in run)
 
 
-def _compare_runs(before: Counter, after: Counter) -> Optional[str]:
+def _compare_runs(before: typing.Counter[Binding], after: typing.Counter[Binding]) -> Optional[str]:
     for binding in before:
         if binding not in after and binding[0] not in REMOVABLE_IMPORT_MODULES:
             return f"import of {_describe(binding)} was dropped"
@@ -235,7 +228,7 @@ def _describe(binding: Binding) -> str:
 # --- renames and asserts -----------------------------------------------------------------------------------
 
 
-def _unordered(first: ast.AST, second: ast.AST) -> List[ast.AST]:
+def _unordered(first: ast.expr, second: ast.expr) -> List[ast.expr]:
     return sorted([first, second], key=ast.dump)
 
 
@@ -259,9 +252,9 @@ class _Normaliser(ast.NodeTransformer):
         self.references = references
         self.definitions = definitions or {}
         self.collapse = collapse
-        self.bindings: Counter = Counter()  # every import binding seen, wherever it is
+        self.bindings: typing.Counter[Binding] = Counter()  # every import binding seen, wherever it is
 
-    def _canonical(self, node: Optional[ast.AST]) -> Optional[ast.AST]:
+    def _canonical(self, node: Optional[ast.expr]) -> Optional[ast.expr]:
         return canonical_annotation(node, self.aliases)
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
@@ -284,7 +277,7 @@ class _Normaliser(ast.NodeTransformer):
             value.value = re.sub(rf"(?<!\w)(?:{names})(?!\w)", lambda m: self.references[m.group(0)], value.value)
         return self.generic_visit(node)
 
-    def visit_Import(self, node: ast.Import) -> ast.Import:
+    def visit_Import(self, node: Union[ast.Import, ast.ImportFrom]) -> Union[ast.Import, ast.ImportFrom]:
         self.bindings.update(_bindings(node))
         return node
 
@@ -311,7 +304,7 @@ class _Normaliser(ast.NodeTransformer):
         self.generic_visit(node)
         if _last_name(node.annotation) == "TypeAlias" and node.value is not None:
             node.value = self._canonical(node.value)
-        node.annotation = self._canonical(node.annotation)
+        node.annotation = cast(ast.expr, self._canonical(node.annotation))
         return node
 
     def visit_TypeAlias(self, node: Any) -> Any:  # `type X = ...`, Python 3.12+
@@ -336,14 +329,14 @@ class _Normaliser(ast.NodeTransformer):
         self.generic_visit(node)
         name = _last_name(node.func)
         if name == "cast" and node.args:
-            node.args[0] = self._canonical(node.args[0])
+            node.args[0] = cast(ast.expr, self._canonical(node.args[0]))
         elif name == "NewType" and len(node.args) > 1:
-            node.args[1] = self._canonical(node.args[1])
+            node.args[1] = cast(ast.expr, self._canonical(node.args[1]))
         elif name == "TypeVar":
-            node.args[1:] = [self._canonical(arg) for arg in node.args[1:]]
+            node.args[1:] = [cast(ast.expr, self._canonical(arg)) for arg in node.args[1:]]
             for keyword in node.keywords:
                 if keyword.arg == "bound":
-                    keyword.value = self._canonical(keyword.value)
+                    keyword.value = cast(ast.expr, self._canonical(keyword.value))
         elif name in UNITTEST_EQUALITY_METHODS:
             _order_unittest_operands(node)
         return node
@@ -388,7 +381,7 @@ def _normalise(
     tree: ast.Module, renames: Dict[str, str], definitions: Optional[Dict[str, str]] = None, collapse: bool = False
 ) -> ast.Module:
     """Normalised in place: callers hand in a tree parsed for this comparison alone."""
-    return _normaliser(tree, renames, definitions, collapse).visit(tree)
+    return cast(ast.Module, _normaliser(tree, renames, definitions, collapse).visit(tree))
 
 
 def _normaliser(
@@ -440,7 +433,7 @@ def compare_bodies(before: List[ast.stmt], after: List[ast.stmt], renamed: Renam
     return None
 
 
-def _without(run: Counter, modules: FrozenSet[str]) -> Counter:
+def _without(run: typing.Counter[Binding], modules: FrozenSet[str]) -> typing.Counter[Binding]:
     return Counter({binding: count for binding, count in run.items() if binding[0] not in modules or binding[3]})
 
 
@@ -487,7 +480,7 @@ def _wrap(value: Any) -> ast.AST:
     if isinstance(value, ast.AST):
         return value
     if isinstance(value, list):
-        return ast.List(elts=[_wrap(item) for item in value], ctx=ast.Load())
+        return ast.List(elts=cast(List[ast.expr], [_wrap(item) for item in value]), ctx=ast.Load())
     return ast.Constant(value=value)
 
 
@@ -523,10 +516,10 @@ def equivalence_problem(
     walk that says where it is (and settles the cases the quick form cannot, such as a new name of a renamed
     test that was already taken elsewhere).
     """
-    before = before or _parse(source)
+    before = before or python_tree(source)
     if before is None:
         return None
-    after = _parse(output)
+    after = python_tree(output)
     if after is None:
         return "output does not parse"
     renames = renames_from(changes)
@@ -539,7 +532,8 @@ def equivalence_problem(
             return problem
         if ast.dump(old) == ast.dump(new):
             return None
-        return compare_nodes(_normalise(_parse(source), {}), _normalise(_parse(output), renames), rename_pairs(changes))
+        old_tree, new_tree = cast(ast.Module, python_tree(source)), cast(ast.Module, python_tree(output))
+        return compare_nodes(_normalise(old_tree, {}), _normalise(new_tree, renames), rename_pairs(changes))
     except RecursionError:
         return None
 
@@ -565,9 +559,7 @@ def _culprit(source: bytes, result: FixResult, check: Callable[[FixResult], Opti
 
 def verify(source: bytes, result: FixResult, path: Path, config: Config, rerun: RunCodemods) -> None:
     """Raise InternalError (nothing gets written) unless the result passes every guard."""
-    from stylefix.engine import cpython_error, newer_syntax
-
-    before = _parse(source)
+    before = python_tree(source)
     if before is None:
         raise newer_syntax(cpython_error(source) or UnparseableSource("cannot parse"))
 

@@ -30,7 +30,8 @@ class SectionExists(Exception):
 
 
 def _value(value: Any) -> str:
-    return tomlkit.item(value).as_string()
+    text: str = tomlkit.item(value).as_string()
+    return text
 
 
 def section_text(proposals: List[Proposal]) -> str:

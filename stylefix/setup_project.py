@@ -17,7 +17,6 @@ from pathlib import Path
 import re
 import sys
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
-import warnings
 
 from codemods.sort_imports_precheck import LOCAL, STDLIB, THIRD_PARTY, _project_of, classifier_for
 from stylefix import registry
@@ -33,6 +32,7 @@ from stylefix.config import (
 from stylefix.conflicts import find_conflicts, isort_config, ruff_layers
 from stylefix.context import FileContext
 from stylefix.discovery import PYTHON_SUFFIXES, Excluder, discover
+from stylefix.parsing import python_tree
 from stylefix.results import Mode, Status
 
 if sys.version_info >= (3, 11):
@@ -116,7 +116,8 @@ def _read_pyproject(root: Path) -> Dict[str, Any]:
         return {}
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            data: Dict[str, Any] = tomllib.load(handle)
+            return data
     except (OSError, tomllib.TOMLDecodeError):
         logger.debug("cannot read %s", path, exc_info=True)
         return {}
@@ -124,10 +125,8 @@ def _read_pyproject(root: Path) -> Dict[str, Any]:
 
 def _parse(path: Path) -> Optional[ast.Module]:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(path.read_bytes())
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return python_tree(path.read_bytes())
+    except OSError:
         return None
 
 

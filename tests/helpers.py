@@ -7,7 +7,8 @@ import sys
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from stylefix.config import Config, ModuleIndex, build_config
-from stylefix.engine import cpython_error, fix_source
+from stylefix.engine import fix_source
+from stylefix.parsing import cpython_error
 from stylefix.results import Change
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -199,6 +199,40 @@ def test_WHEN_check_run_twice_AND_file_cannot_parse_THEN_error_answered_from_cac
     assert (Status.CHANGED, False) == (repaired[broken].status, repaired[broken].cached)
 
 
+def test_WHEN_check_run_twice_AND_files_have_warnings_THEN_second_run_from_cache_reports_same_warnings(
+    tmp_path: Path,
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.stylefix]\n",
+            "pkg/clean.py": "import os  # stylefix: skip[no-such-codemod]\n\nprint(os)\n",
+            "pkg/unsorted.py": "import sys\nimport os  # stylefix: skip[bogus]\n\nprint(os, sys)\n",
+        },
+    )
+    expected_warnings = [
+        "warning: pkg/clean.py:1:1: unknown codemod 'no-such-codemod' in skip directive",
+        "warning: pkg/unsorted.py:2:1: unknown codemod 'bogus' in skip directive",
+    ]
+
+    first = run_cli(["check", "pkg"], cwd=tmp_path)
+    second = run_cli(["check", "pkg"], cwd=tmp_path)
+
+    assert (1, 1) == (first.returncode, second.returncode)
+    assert (first.stdout, first.stderr) == (second.stdout, second.stderr)
+    warnings = [line.split(";")[0] for line in first.stderr.decode().splitlines() if line.startswith("warning:")]
+    assert expected_warnings == warnings
+    assert list((tmp_path / ".stylefix_cache").glob("v3-*.json"))
+    # TEST: after `fix` moved the lines, a cached check reports what an uncached one does
+    run_cli(["fix", "pkg"], cwd=tmp_path)
+    cached = run_cli(["check", "pkg"], cwd=tmp_path)
+    cached_again = run_cli(["check", "pkg"], cwd=tmp_path)
+    uncached = run_cli(["check", "--no-cache", "pkg"], cwd=tmp_path)
+    assert (0, uncached.stderr) == (cached.returncode, cached.stderr)
+    assert uncached.stderr == cached_again.stderr
+    assert b"pkg/unsorted.py:1:1: unknown codemod 'bogus'" in uncached.stderr
+
+
 def _imported_modules(stderr: bytes) -> List[str]:
     # PYTHONPROFILEIMPORTTIME lines: "import time: self [us] | cumulative | imported package"
     lines = [line for line in stderr.decode().splitlines() if line.startswith("import time:")]

@@ -1,0 +1,109 @@
+"""The shape of the code: no import cycle between stylefix's modules, parsing at the bottom of the graph."""
+import ast
+from pathlib import Path
+import pytest
+from typing import Dict, List, Optional, Set, Tuple
+import warnings
+
+from stylefix.parsing import cpython_error, parse_python, python_tree
+from tests.helpers import PROJECT_ROOT
+
+PACKAGES = ("stylefix", "codemods")
+
+
+def import_graph(root: Path, packages: List[str]) -> Dict[str, Set[str]]:
+    """Module -> the modules of `packages` it imports, read from every `import` and `from` statement in it
+    (function-level ones too), without importing anything."""
+    modules = {f"{package}.{path.stem}": path for package in packages for path in sorted((root / package).glob("*.py"))}
+    graph: Dict[str, Set[str]] = {}
+    for name, path in modules.items():
+        imported: Set[str] = set()
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+                imported.update(f"{node.module}.{alias.name}" for alias in node.names)  # `from stylefix import x`
+        graph[name] = {module for module in imported if module in modules and module != name}
+    return graph
+
+
+def find_cycle(graph: Dict[str, Set[str]]) -> List[str]:
+    """One import cycle as the list of modules along it (first module repeated at the end), or []."""
+    done: Set[str] = set()
+    path: List[str] = []
+
+    def visit(module: str) -> List[str]:
+        if module in path:
+            return path[path.index(module) :] + [module]
+        if module in done:
+            return []
+        path.append(module)
+        for imported in sorted(graph[module]):
+            cycle = visit(imported)
+            if cycle:
+                return cycle
+        path.pop()
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        cycle = visit(module)
+        if cycle:
+            return cycle
+    return []
+
+
+def test_WHEN_import_graph_built_AND_modules_import_each_other_in_functions_THEN_cycle_is_found(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "first.py").write_text("import os\n\nfrom pkg import second\n")
+    (tmp_path / "pkg" / "second.py").write_text("def late():\n    from pkg.third import value\n")
+    (tmp_path / "pkg" / "third.py").write_text("def later():\n    import pkg.first\n")
+    expected_cycle = ["pkg.first", "pkg.second", "pkg.third", "pkg.first"]
+
+    actual_cycle = find_cycle(import_graph(tmp_path, ["pkg"]))
+
+    assert expected_cycle == actual_cycle
+
+
+def test_WHEN_import_graph_of_stylefix_built_THEN_it_has_no_cycle() -> None:
+    graph = import_graph(PROJECT_ROOT, list(PACKAGES))
+
+    assert "stylefix.safety" in graph["stylefix.engine"]  # the graph sees function-level imports
+    assert [] == find_cycle(graph)
+
+
+def test_WHEN_import_graph_of_stylefix_built_THEN_parsing_imports_only_the_bottom_modules() -> None:
+    expected_imports = {"stylefix.depth", "stylefix.results"}
+
+    actual_imports = import_graph(PROJECT_ROOT, list(PACKAGES))["stylefix.parsing"]
+
+    assert expected_imports == actual_imports
+
+
+def test_WHEN_python_parsed_AND_source_has_invalid_escape_THEN_no_warning_escapes() -> None:
+    source = b'PATTERN = "\\d+"\n'
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tree = parse_python(source)
+
+    assert "PATTERN" == tree.body[0].targets[0].id  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "source, expected_error",
+    [
+        (b"x = 1\n", None),
+        (b"def f(:\n    pass\n", ("cannot parse: invalid syntax", 1, 7)),
+        (b"x = 1\0\n", ("cannot parse: source code string cannot contain null bytes", None, None)),
+    ],
+)
+def test_WHEN_cpython_error_asked_THEN_message_and_location_are_cpythons(
+    source: bytes, expected_error: Optional[Tuple[str, Optional[int], Optional[int]]]
+) -> None:
+    error = cpython_error(source)
+
+    actual_error = None if error is None else (error.message, error.line, error.column)
+    assert expected_error == actual_error
+    assert (expected_error is None) == (python_tree(source) is not None)
