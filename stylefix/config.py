@@ -7,12 +7,9 @@ import os
 from pathlib import Path
 import sys
 import typing
-from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from stylefix import registry
-
-if TYPE_CHECKING:
-    from stylefix.mentions import ProjectMentions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,6 +52,39 @@ class InvalidConfig(Exception):
 
 class NothingSelected(InvalidConfig):
     """--select / --ignore (or the configuration's select / ignore) leave no codemod to run."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    path: str  # relative to the project root, with `/`
+    line: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class KeywordLine:
+    """A `-k` option in a configuration file: the words of its expression select tests by substring."""
+
+    path: str
+    line: int
+    words: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProjectMentions:
+    """The project's mentions of test-like names outside code, by name; the `-k` expressions."""
+
+    by_name: Mapping[str, Tuple[Mention, ...]] = field(default_factory=dict)
+    keyword_lines: Tuple[KeywordLine, ...] = ()
+
+    def of(self, name: str, exclude_path: Optional[str] = None) -> List[Mention]:
+        return [mention for mention in self.by_name.get(name, ()) if mention.path != exclude_path]
+
+    def fingerprint(self) -> str:
+        """What can change a verdict: which names are mentioned, and the `-k` words (not where: a line moving in
+        another file must not invalidate every cached verdict)."""
+        relevant = (sorted(self.by_name), sorted({words for keyword in self.keyword_lines for words in keyword.words}))
+        return hashlib.sha256(repr(relevant).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -113,7 +143,7 @@ class Config:
     timeout: float = DEFAULT_TIMEOUT  # seconds per file (not in the fingerprint: a time limit is never cached)
     # Where the project's files mention test names outside code (stylefix/mentions.py), filled in once per run;
     # test-names keeps the name of a test used there.
-    project_mentions: Optional["ProjectMentions"] = None
+    project_mentions: Optional[ProjectMentions] = None
 
     def options(self, name: str) -> Any:
         found = self.codemod_options.get(name)

@@ -19,7 +19,7 @@ import re
 import tempfile
 from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
 
-from stylefix.config import CACHE_DIR_NAME, Config
+from stylefix.config import CACHE_DIR_NAME, Config, KeywordLine, Mention, ProjectMentions
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +57,6 @@ LOOK_BACK_CHARS = 400
 
 
 @dataclass(frozen=True)
-class Mention:
-    path: str  # relative to the project root, with `/`
-    line: int
-    kind: str
-
-
-@dataclass(frozen=True)
 class Occurrence:
     """A test-like word in one file's text, with what surrounds it."""
 
@@ -71,32 +64,6 @@ class Occurrence:
     line: int
     column: int  # 1-based
     kind: str  # STRING, DOCSTRING, COMMENT, CODE, ATTRIBUTE, IMPORT
-
-
-@dataclass(frozen=True)
-class KeywordLine:
-    """A `-k` option in a configuration file: the words of its expression select tests by substring."""
-
-    path: str
-    line: int
-    words: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ProjectMentions:
-    """The project's mentions of test-like names outside code, by name; the `-k` expressions."""
-
-    by_name: Mapping[str, Tuple[Mention, ...]] = field(default_factory=dict)
-    keyword_lines: Tuple[KeywordLine, ...] = ()
-
-    def of(self, name: str, exclude_path: Optional[str] = None) -> List[Mention]:
-        return [mention for mention in self.by_name.get(name, ()) if mention.path != exclude_path]
-
-    def fingerprint(self) -> str:
-        """What can change a verdict: which names are mentioned, and the `-k` words (not where: a line moving in
-        another file must not invalidate every cached verdict)."""
-        relevant = (sorted(self.by_name), sorted({words for keyword in self.keyword_lines for words in keyword.words}))
-        return hashlib.sha256(repr(relevant).encode()).hexdigest()[:16]
 
 
 def _line_starts(text: str) -> List[int]:
