@@ -18,6 +18,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, BaseAssignment, Scope, ScopeProvider
 
 from codemods import typing_generics_precheck
+from codemods.typing_generics_bindings import Unsure, analyse
 from codemods.typing_generics_precheck import (
     ALIASED_SHORT_NAMES,
     ARITIES,
@@ -1337,7 +1338,23 @@ class TypingGenerics(StylefixCodemod):
         roots = [root for root in collector.roots if expression_may_change(root.expression, candidates)]
         if not roots:
             return tree
-        scopes = self.context.wrapper.resolve(ScopeProvider)
+        changes, warnings = len(self.changes), len(self.context.warnings)
+        try:
+            return self._transform(tree, collector, candidates, roots, analyse(tree))
+        except Unsure:
+            # A name the purpose-built analysis cannot vouch for: start again with LibCST's scope analysis.
+            del self.changes[changes:]
+            del self.context.warnings[warnings:]
+            return self._transform(tree, collector, candidates, roots, self.context.wrapper.resolve(ScopeProvider))
+
+    def _transform(
+        self,
+        tree: cst.Module,
+        collector: Collector,
+        candidates: Candidates,
+        roots: Sequence[Root],
+        scopes: Mapping[cst.CSTNode, Optional[Scope]],
+    ) -> cst.Module:
         plan = Rewriter(scopes, candidates, spell=lambda use: cst.Name(use.typing_name))
         confirmed = []
         for root in roots:
