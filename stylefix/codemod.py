@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 # Key in CodemodContext.scratch under which the engine leaves the bytes the tree was parsed from, as long as no
 # codemod has changed the tree: a codemod that needs the text decodes them instead of generating the code again.
 SOURCE_KEY = "stylefix.source"
+# Key under which the engine shares one positions cache (top-level statement -> its positions) between the
+# codemods of a run: each codemod's tree holds mostly the statements the one before saw.
+POSITIONS_KEY = "stylefix.positions"
 
 
 @functools.lru_cache(maxsize=None)
@@ -92,7 +95,7 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
             wrapper = self.context.wrapper
             if wrapper is None:
                 return None
-            self._positions = compute_positions(wrapper.module)
+            self._positions = compute_positions(wrapper.module, self.context.scratch.get(POSITIONS_KEY))
         return self._positions.get(node)
 
     def line_of(self, node: cst.CSTNode) -> int:

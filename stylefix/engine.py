@@ -165,12 +165,13 @@ def run_codemods(
         return FixResult(source=source, warnings=warnings)
     from libcst.codemod import CodemodContext, SkipFile
 
-    from stylefix.codemod import SOURCE_KEY
+    from stylefix.codemod import POSITIONS_KEY, SOURCE_KEY
 
     guard_depth(source, file)
     tree = _parse(source)
     current: Optional[bytes] = source  # what pre-checks look at; None once stale, regenerated only when asked
     changes: List[Change] = []
+    positions: Dict = {}  # shared by the codemods of this run (stylefix/positions.py)
     for gate in eligible:
         if current is None and _has_line_directives(directives):
             # Directives are found by line; once an earlier codemod added or removed lines, find them again.
@@ -187,7 +188,9 @@ def run_codemods(
             if not gate.precheck(current, file):
                 continue
         codemod_class = gate.load()
-        scratch = {} if current is None else {SOURCE_KEY: current}
+        scratch: Dict = {POSITIONS_KEY: positions}
+        if current is not None:
+            scratch[SOURCE_KEY] = current
         context = CodemodContext(filename=str(path), scratch=scratch)
         command = codemod_class(context, file)
         try:
