@@ -32,13 +32,16 @@ class Gate:
     applies_to: Callable[[FileContext], bool]
     precheck: Callable[[bytes, FileContext], bool]
     load: Callable[[], type]
+    # A second run of this codemod on its own output (after the codemods that follow it) changes nothing, as its
+    # pre-check module argues and the suite and corpus check test: the stability check need not run it again.
+    stable: bool = False
 
 
 _GATES: Dict[str, Gate] = {}
 
 
 def gate_for_class(codemod: type) -> Gate:
-    return Gate(codemod.NAME, codemod.applies_to, codemod.precheck, lambda: codemod)
+    return Gate(codemod.NAME, codemod.applies_to, codemod.precheck, lambda: codemod, stable=False)
 
 
 def gate_for(name: str) -> Gate:
@@ -48,7 +51,8 @@ def gate_for(name: str) -> Gate:
         spec = registry.SPECS[name]
         if spec.precheck:
             checks = importlib.import_module(spec.precheck)
-            gate = Gate(name, checks.applies_to, checks.precheck, functools.lru_cache(maxsize=None)(spec.load))
+            load = functools.lru_cache(maxsize=None)(spec.load)
+            gate = Gate(name, checks.applies_to, checks.precheck, load, getattr(checks, "STABLE_BY_CONSTRUCTION", False))
         else:
             gate = gate_for_class(spec.load())
         _GATES[name] = gate
@@ -233,7 +237,12 @@ def fix_source(
             from stylefix.safety import verify
 
             def rerun(new_source: bytes, names: Optional[Sequence[str]] = None) -> FixResult:
-                chosen = gates if names is None else [gate for gate in gates if gate.name in names]
+                """The codemods again: the named ones, else those not stable by construction (the stability
+                check); their pre-checks decide whether the output is parsed again at all."""
+                if names is None:
+                    chosen = [gate for gate in gates if not gate.stable]
+                else:
+                    chosen = [gate for gate in gates if gate.name in names]
                 return run_codemods(new_source, path, config, chosen)
 
             verify(source, result, path, config, rerun)
