@@ -6,10 +6,9 @@ import re
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, Union, cast
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 
 from codemods import assert_order_precheck
-from stylefix.codemod import FileContext, StylefixCodemod
+from stylefix.codemod import CodemodContext, FileContext, StylefixCodemod
 from stylefix.registry import Example
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ import sys
 from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, BaseAssignment, Scope, ScopeProvider
 
@@ -1424,7 +1423,13 @@ class TypingGenerics(StylefixCodemod):
             for node, module_name, obj, asname in module_removals:
                 self.report(node, f"remove unused `{_describe_alias(module_name, obj, asname)}`")
             scheduled = [(module_name, obj, asname) for _node, module_name, obj, asname in module_removals]
-            tree = RemoveImportsVisitor(self.context, scheduled).transform_module(tree)
+            # LibCST's codemod framework (and its 0.2 s import of libcst.matchers) only for this rare case.
+            from libcst.codemod import CodemodContext as LibCSTContext
+            from libcst.codemod.visitors import RemoveImportsVisitor
+
+            context = LibCSTContext(filename=self.context.filename)
+            tree = RemoveImportsVisitor(context, scheduled).transform_module(tree)
+            self.context.warnings.extend(context.warnings)
         return tree
 
     def _removals(

@@ -167,9 +167,7 @@ def run_codemods(
     if not passed:
         check_syntax(source, strict, file)
         return FixResult(source=source, warnings=warnings)
-    from libcst.codemod import CodemodContext, SkipFile
-
-    from stylefix.codemod import POSITIONS_KEY, SOURCE_KEY
+    from stylefix.codemod import POSITIONS_KEY, SOURCE_KEY, CodemodContext
 
     guard_depth(source, file)
     tree = _parse(source)
@@ -197,10 +195,7 @@ def run_codemods(
             scratch[SOURCE_KEY] = current
         context = CodemodContext(filename=str(path), scratch=scratch)
         command = codemod_class(context, file)
-        try:
-            new_tree = command.transform_module(tree)
-        except SkipFile:
-            continue
+        new_tree = command.transform_module(tree)
         if command.changes:
             tree = new_tree
             current = None
