@@ -6,10 +6,9 @@ import re
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, Union, cast
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 
 from codemods import assert_order_precheck
-from stylefix.codemod import StylefixCodemod
+from stylefix.codemod import CodemodContext, StylefixCodemod
 from stylefix.context import FileContext
 from stylefix.registry import Example
 

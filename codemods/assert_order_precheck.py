@@ -5,6 +5,11 @@ from stylefix.context import FileContext
 
 logger = logging.getLogger(__name__)
 
+# A second run changes nothing (the safety net need not run it again): a swap happens only when the left operand
+# does not read as expected and the right one does (or `result == name`), judged from each operand alone, so the
+# swapped assert reads as expected-first; no other codemod touches asserts.
+STABLE_BY_CONSTRUCTION = True
+
 
 def applies_to(file: FileContext) -> bool:
     return file.is_test_file or file.config.options("assert-order").scope == "all"

@@ -19,7 +19,6 @@ from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional
 import warnings
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 from libcst.metadata import Scope, ScopeProvider
 
 from codemods import test_names_precheck
@@ -60,7 +59,7 @@ from codemods.test_names_words import (
     VAGUE_WORDS,
     WEAK_OUTCOME_VERBS,
 )
-from stylefix.codemod import FileContext, StylefixCodemod
+from stylefix.codemod import CodemodContext, FileContext, StylefixCodemod
 from stylefix.config import is_test_class, is_test_function
 from stylefix.mentions import ATTRIBUTE, COMMENT, DOCSTRING, STRING, Occurrence, keyword_mismatches, python_occurrences
 from stylefix.results import Change

@@ -7,6 +7,10 @@ from stylefix.context import FileContext
 
 logger = logging.getLogger(__name__)
 
+# A second run changes nothing (the safety net need not run it again): a test is renamed only to a conforming
+# name, and conforming names (`is_conforming`) are never renamed; no other codemod renames functions.
+STABLE_BY_CONSTRUCTION = True
+
 TEST_PREFIX = "test"
 WHEN, AND, THEN = "WHEN", "AND", "THEN"
 # Every `def` name (any name may be a test when pytest's python_functions says so); with the default setting

@@ -13,11 +13,11 @@ import sys
 from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, BaseAssignment, Scope, ScopeProvider
 
 from codemods import typing_generics_precheck
+from codemods.typing_generics_bindings import Unsure, analyse
 from codemods.typing_generics_precheck import (
     ALIASED_SHORT_NAMES,
     ARITIES,
@@ -1387,7 +1387,23 @@ class TypingGenerics(StylefixCodemod):
         roots = [root for root in collector.roots if expression_may_change(root.expression, candidates)]
         if not roots:
             return tree
-        scopes = self.context.wrapper.resolve(ScopeProvider)
+        changes, warnings = len(self.changes), len(self.context.warnings)
+        try:
+            return self._transform(tree, collector, candidates, roots, analyse(tree))
+        except Unsure:
+            # A name the purpose-built analysis cannot vouch for: start again with LibCST's scope analysis.
+            del self.changes[changes:]
+            del self.context.warnings[warnings:]
+            return self._transform(tree, collector, candidates, roots, self.context.wrapper.resolve(ScopeProvider))
+
+    def _transform(
+        self,
+        tree: cst.Module,
+        collector: Collector,
+        candidates: Candidates,
+        roots: Sequence[Root],
+        scopes: Mapping[cst.CSTNode, Optional[Scope]],
+    ) -> cst.Module:
         plan = Rewriter(scopes, candidates, spell=lambda use: cst.Name(use.typing_name))
         confirmed = []
         for root in roots:
@@ -1457,7 +1473,13 @@ class TypingGenerics(StylefixCodemod):
             for node, module_name, obj, asname in module_removals:
                 self.report(node, f"remove unused `{_describe_alias(module_name, obj, asname)}`")
             scheduled = [(module_name, obj, asname) for _node, module_name, obj, asname in module_removals]
-            tree = RemoveImportsVisitor(self.context, scheduled).transform_module(tree)
+            # LibCST's codemod framework (and its 0.2 s import of libcst.matchers) only for this rare case.
+            from libcst.codemod import CodemodContext as LibCSTContext
+            from libcst.codemod.visitors import RemoveImportsVisitor
+
+            context = LibCSTContext(filename=self.context.filename)
+            tree = RemoveImportsVisitor(context, scheduled).transform_module(tree)
+            self.context.warnings.extend(context.warnings)
         return tree
 
     def _removals(

@@ -10,6 +10,12 @@ from stylefix.context import FileContext
 
 logger = logging.getLogger(__name__)
 
+# A second run changes nothing (the safety net need not run it again): every reference it rewrites becomes a
+# `typing` name, which maps to no alias, and every union in a typing context becomes Optional/Union in the same
+# pass; what it leaves (with a warning) it leaves on every run. Only sort-imports acts on the imports it adds,
+# and sort-imports runs after it and is checked again.
+STABLE_BY_CONSTRUCTION = True
+
 # Modules whose classes the typing aliases stand for; the typing module also aliases `re.Pattern`/`re.Match`,
 # which are not collection generics and stay out of scope.
 ALIASED_MODULES: FrozenSet[str] = frozenset({"builtins", "collections", "collections.abc", "contextlib"})

@@ -23,7 +23,7 @@ import tempfile
 import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from scripts.corpus import CORPUS_DIR, PROJECT_ROOT, count_lines, fetch, python_files
+from scripts.corpus import CORPUS_DIR, PROJECT_ROOT, count_lines, fetch, fetch_release, python_files
 
 BIN = Path(sys.executable).parent
 RUNS = 3
@@ -31,6 +31,24 @@ JOBS = os.cpu_count() or 1
 LSP_REQUESTS = 50
 LSP_FILE_LINES = 1000
 BENCH_CONFIG = "[tool.stylefix]\n"  # defaults: all four codemods
+# The generated test file of the performance issue, where every codemod has work everywhere: N blocks of 9 lines.
+GENERATED_SIZES: Tuple[int, ...] = (250, 1000, 4000)
+GENERATED_HEAD = "import os\nimport pytest\nfrom app.core import compute\nimport sys\n"
+GENERATED_BLOCK = """
+
+def test_compute_{i}_returns_value(tmp_path):
+    result = compute_{i}(tmp_path, [1, 2])
+    assert result == {i}
+
+
+def helper_{i}(items: list[int], mapping: dict[str, int | None]) -> tuple[int, ...]:
+    return tuple(items)
+"""
+# Seconds allowed per generated file (the default per-file limit is 60 s, which the largest may exceed).
+GENERATED_TIMEOUT = 3600
+# The new user's file of the issue: 920 lines of click's tests that every codemod has work in.
+CLICK_RELEASE = ("click", "8.1.7")
+CLICK_FILE = "tests/test_options.py"
 
 
 @dataclass
@@ -53,6 +71,33 @@ def _run(command: Sequence[str], cwd: Path, env: Optional[Dict[str, str]] = None
         tail = completed.stderr.decode(errors="replace")[-2000:]
         print(f"  ! {' '.join(command[:3])} exited {completed.returncode}: {tail}", flush=True)
     return elapsed
+
+
+PEAK_SCRIPT = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+PARSE_SCRIPT = "import sys, libcst; libcst.parse_module(open(sys.argv[1], 'rb').read()).bytes"
+
+
+def _measured(command: Sequence[str], cwd: Path, peaks: List[float]) -> float:
+    """Wall seconds of one run, and its peak resident memory (largest process, workers included) into `peaks`."""
+    completed = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, *command], cwd=cwd, capture_output=True)
+    seconds, peak = completed.stdout.decode().split()
+    peaks.append(float(peak))
+    return float(seconds)
+
+
+def _run_stdin(command: Sequence[str], cwd: Path, data: bytes) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, input=data, capture_output=True)
+    return time.perf_counter() - started
+
+
+def generated_test_file(blocks: int) -> str:
+    return GENERATED_HEAD + "".join(GENERATED_BLOCK.format(i=i) for i in range(blocks))
 
 
 def _peak_rss_mb() -> float:
@@ -90,6 +135,19 @@ paths = [line.strip() for line in open(sys.argv[1]) if line.strip()]
 with ProcessPoolExecutor(int(sys.argv[2])) as pool:
     sum(pool.map(one, paths, chunksize=16))
 """
+
+
+def lsp_as_is(path: Path, work: Path) -> Dict[str, float]:
+    """didOpen to diagnostics and formatting p95 on a file under its own name (scripts/lsp_latency.py --as-is)."""
+    script = PROJECT_ROOT / "scripts" / "lsp_latency.py"
+    completed = subprocess.run(
+        [sys.executable, str(script), "--as-is", str(path), str(LSP_REQUESTS)], cwd=work, capture_output=True,
+        timeout=600,
+    )
+    if completed.returncode != 0:
+        print(completed.stderr.decode()[-2000:])
+        return {}
+    return json.loads(completed.stdout)
 
 
 def lsp_latency(sample: Path, work: Path) -> Dict[str, float]:
@@ -175,6 +233,39 @@ def main() -> None:
         ])
         latency = lsp_latency(corpus / "django-5.1.4" / "django" / "template" / "defaultfilters.py", work)
 
+        # A new user's file: click's tests/test_options.py in the language server and through `fix -`.
+        click = work / "click"
+        shutil.copytree(fetch_release(*CLICK_RELEASE), click)
+        click_file = click / CLICK_FILE
+        latency.update({f"click_{key}": value for key, value in lsp_as_is(click_file, work).items()})
+        click_data = click_file.read_bytes()
+        stdin_row = Timing(f"stylefix fix - --stdin-filename {CLICK_FILE} (click {CLICK_RELEASE[1]})", [], count_lines([click_file]))
+        stdin_command = [str(BIN / "stylefix"), "fix", "-", "--stdin-filename", CLICK_FILE]
+        rounds(args.runs, [(stdin_row, lambda: _run_stdin(stdin_command, click, click_data))])
+
+        # The generated test file at three sizes: stylefix against one LibCST parse+codegen of the same file.
+        generated_rows: List[Tuple[Timing, Timing]] = []
+        generated_runs: List[Tuple[Timing, Callable[[], float]]] = []
+        for blocks in GENERATED_SIZES:
+            path = work / "generated" / "tests" / f"test_big_{blocks}.py"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(generated_test_file(blocks))
+            size = count_lines([path])
+            row = Timing(f"generated test file N={blocks} ({size:,} lines): stylefix check --no-cache", [], size)
+            parse_row = Timing(f"generated test file N={blocks}: one LibCST parse+codegen", [], size)
+            peaks: List[float] = []
+            # No per-file time limit here: the 36,000-line file may need longer than the default minute.
+            command = stylefix + ["--no-cache", "--timeout", str(GENERATED_TIMEOUT), str(path)]
+            generated_runs += [
+                (row, lambda command=command, peaks=peaks: _measured(command, work, peaks)),
+                (parse_row, lambda path=path: _run([sys.executable, "-c", PARSE_SCRIPT, str(path)], work)),
+            ]
+            row.peaks = peaks  # type: ignore[attr-defined]
+            generated_rows.append((row, parse_row))
+        rounds(args.runs, generated_runs)
+        for row, _ in generated_rows:
+            row.peak_rss_mb = max(row.peaks)  # type: ignore[attr-defined]
+
         # Corpus rows in rounds (each tool once per round), so that any drift of the machine's speed during the
         # run falls on every tool alike instead of on whichever runs last.
         cold_row = Timing("stylefix check, cold (no cache)", [], lines)
@@ -197,6 +288,7 @@ def main() -> None:
         warm = Timing("stylefix check, warm (all cache hits)", [], lines)
         rounds(args.runs, [(warm, lambda: _run(stylefix + targets, work))])  # the last cold run wrote the cache
         timings = [cold_row, warm, single, styled_row] + [row for row, _ in corpus_rows[1:]]
+        timings += [stdin_row] + [row for pair in generated_rows for row in pair]
         report = render(timings, latency, len(files), lines)
         print("\n" + report)
         args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -210,7 +302,8 @@ def render(timings: List[Timing], latency: Dict[str, float], file_count: int, li
     for timing in timings:
         rate = f"{timing.lines / timing.median:,.0f}" if timing.median else "-"
         runs = ", ".join(f"{seconds:.2f}" for seconds in timing.seconds)
-        rows.append(f"| {timing.name} | {timing.median:.2f} | {runs} | {rate} |")
+        peak = f" (peak {timing.peak_rss_mb:.0f} MB)" if timing.peak_rss_mb else ""
+        rows.append(f"| {timing.name}{peak} | {timing.median:.2f} | {runs} | {rate} |")
     lookup = {timing.name: timing for timing in timings}
 
     def find(prefix: str) -> Optional[Timing]:
@@ -229,11 +322,28 @@ def render(timings: List[Timing], latency: Dict[str, float], file_count: int, li
 
     target("cold check / usort check", cold.median / usort.median if cold and usort else None, 1.0)
     target("cold check / LibCST parse+codegen floor", cold.median / floor.median if cold and floor else None, 1.5)
-    target("warm check / ruff --select I (cached)", warm.median / ruff.median if warm and ruff else None, 3.0)
+    target("warm check / ruff --select I (cached)", warm.median / ruff.median if warm and ruff else None, 2.0)
     target("single small file needing changes, wall", single.median if single else None, 0.6, " s")
     target("single small styled file (pre-commit on a styled project), wall", styled.median if styled else None, 0.6, " s")
     target("LSP formatting, 1,000-line styled file with one edit, p95", latency.get("p95_ms"), 150, " ms")
     target("peak memory per process, cold run", cold.peak_rss_mb if cold else None, 300, " MB")
+    generated = {size: (find(f"generated test file N={size} ("), find(f"generated test file N={size}:")) for size in GENERATED_SIZES}
+    middle, middle_parse = generated[GENERATED_SIZES[1]]
+    target(
+        f"generated N={GENERATED_SIZES[1]}: check --no-cache / one LibCST parse+codegen",
+        middle.median / middle_parse.median if middle and middle_parse else None,
+        3.0,
+    )
+    smallest, largest = generated[GENERATED_SIZES[0]][0], generated[GENERATED_SIZES[-1]][0]
+    growth = None
+    if smallest and largest:
+        growth = (largest.median / largest.lines) / (smallest.median / smallest.lines)
+    target(f"generated N={GENERATED_SIZES[0]} to N={GENERATED_SIZES[-1]}: growth of seconds per line", growth, 1.3)
+    target(f"generated N={GENERATED_SIZES[-1]}: peak memory", largest.peak_rss_mb if largest else None, 300, " MB")
+    target("LSP formatting, click tests/test_options.py, p95", latency.get("click_p95_ms"), 150, " ms")
+    target("LSP didOpen to diagnostics, click tests/test_options.py", latency.get("click_open_to_diagnostics_ms"), 300, " ms")
+    stdin = find("stylefix fix - --stdin-filename")
+    target("`fix - --stdin-filename tests/test_options.py`, wall", stdin.median if stdin else None, 0.4, " s")
     lsp = ""
     if latency:
         lsp = (
@@ -241,6 +351,13 @@ def render(timings: List[Timing], latency: Dict[str, float], file_count: int, li
             f"styled file with one out-of-order import added: median {latency['median_ms']:.1f} ms, "
             f"p95 {latency['p95_ms']:.1f} ms; the file as released (every codemod has work): median "
             f"{latency['raw_median_ms']:.1f} ms, p95 {latency['raw_p95_ms']:.1f} ms.\n"
+        )
+    if "click_p95_ms" in latency:
+        lsp += (
+            f"\nLSP on click {CLICK_RELEASE[1]}'s `{CLICK_FILE}` ({latency['click_lines']:.0f} lines, every codemod has "
+            f"work), opened under its own name: didOpen to published diagnostics "
+            f"{latency['click_open_to_diagnostics_ms']:.0f} ms; formatting after an edit, {LSP_REQUESTS} requests: "
+            f"median {latency['click_median_ms']:.1f} ms, p95 {latency['click_p95_ms']:.1f} ms.\n"
         )
     return (
         f"Machine: {machine()}\n\nTools: {_versions()}\n\n"

@@ -1,5 +1,9 @@
 """Formatting latency of the real `stylefix lsp` over stdio: usage `lsp_latency.py FILE [REQUESTS]`.
 
+`lsp_latency.py --as-is FILE [REQUESTS]` instead opens FILE where it is, under its own name (a test file stays
+a test file), as a new user would: it times didOpen to the first published diagnostics, then formatting after
+each of REQUESTS edits (a comment line appended, so the server must compute again).
+
 Opens FILE (cut or repeated to about 1,000 lines), then REQUESTS times: changes the buffer (so no cached result
 can answer) and times `textDocument/formatting` from request to response. Two buffers: the file as it is (every
 codemod has work), and the file already fixed by stylefix with one out-of-order import added per request (the
@@ -102,6 +106,46 @@ def _formatting_times(client: Client, uri: str, texts: List[str]) -> List[float]
     return timings
 
 
+def _open_to_diagnostics(client: Client, uri: str, text: str) -> float:
+    started = time.perf_counter()
+    client.notify("textDocument/didOpen", {
+        "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text},
+    })
+    while True:
+        message = client.receive()
+        if message.get("method") == "textDocument/publishDiagnostics" and message["params"]["uri"] == uri:
+            return (time.perf_counter() - started) * 1000
+        if "method" in message and "id" in message:
+            client.send({"id": message["id"], "result": None})
+
+
+def as_is(path: Path, requests: int) -> Dict[str, float]:
+    """didOpen to diagnostics, and formatting p95, on FILE under its own name and project."""
+    text = path.read_text(encoding="utf-8")
+    uri = path.resolve().as_uri()
+    client = Client()
+    try:
+        client.request("initialize", {"processId": None, "rootUri": path.resolve().parent.as_uri(), "capabilities": {}})
+        client.notify("initialized", {})
+        open_ms = _open_to_diagnostics(client, uri, text)
+        options = {"tabSize": 4, "insertSpaces": True}
+        timings = []
+        for version in range(2, requests + 2):
+            client.notify("textDocument/didChange", {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"text": text + f"# edit {version}\n"}],
+            })
+            started = time.perf_counter()
+            client.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": options})
+            timings.append((time.perf_counter() - started) * 1000)
+        client.close()
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+    median, p95 = _percentiles(timings)
+    return {"lines": float(text.count("\n")), "open_to_diagnostics_ms": open_ms, "median_ms": median, "p95_ms": p95}
+
+
 def _styled(text: str, path: Path) -> str:
     executable = Path(sys.executable).parent / "stylefix"
     completed = subprocess.run(
@@ -141,5 +185,9 @@ def main(path: Path, requests: int) -> Dict[str, float]:
 
 
 if __name__ == "__main__":
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_REQUESTS
-    print(json.dumps(main(Path(sys.argv[1]), count)))
+    arguments = sys.argv[1:]
+    mode = main
+    if arguments and arguments[0] == "--as-is":
+        mode, arguments = as_is, arguments[1:]
+    count = int(arguments[1]) if len(arguments) > 1 else DEFAULT_REQUESTS
+    print(json.dumps(mode(Path(arguments[0]), count)))

@@ -1,12 +1,16 @@
-"""The base every codemod builds on: a LibCST VisitorBasedCodemodCommand that knows its file and reports changes."""
+"""The base every codemod builds on: a LibCST transformer that knows its file and reports changes.
+
+Not LibCST's codemod framework (`libcst.codemod`): importing it imports `libcst.matchers`, hundreds of generated
+dataclasses that cost about 0.2 s, more than fixing a typical file. The base keeps the framework's shape (a
+context with scratch space and warnings, `transform_module` resolving the declared metadata, then
+`transform_module_impl`), so a LibCST CodemodContext works as well as this module's own.
+"""
 from contextlib import contextmanager
-from dataclasses import replace
-import functools
+from dataclasses import dataclass, field, replace
 import logging
 from typing import Any, ClassVar, Dict, Generator, List, Optional, Sequence, Tuple
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import CodeRange, MetadataWrapper
 
 from stylefix.context import FileContext
@@ -19,19 +23,22 @@ logger = logging.getLogger(__name__)
 # Key in CodemodContext.scratch under which the engine leaves the bytes the tree was parsed from, as long as no
 # codemod has changed the tree: a codemod that needs the text decodes them instead of generating the code again.
 SOURCE_KEY = "stylefix.source"
+# Key under which the engine shares one positions cache (top-level statement -> its positions) between the
+# codemods of a run: each codemod's tree holds mostly the statements the one before saw.
+POSITIONS_KEY = "stylefix.positions"
 
 
-@functools.lru_cache(maxsize=None)
-def _own_attributes(codemod_class: type) -> Tuple[str, ...]:
-    """Attributes defined by a codemod class and its bases other than LibCST's and Python's own."""
-    names: Dict[str, None] = {}
-    for klass in codemod_class.__mro__:
-        if klass.__module__.split(".")[0] not in ("libcst", "builtins", "abc", "typing"):
-            names.update(dict.fromkeys(vars(klass)))
-    return tuple(names)
+@dataclass(frozen=True)
+class CodemodContext:
+    """What a codemod run shares with the engine: the file name, scratch space, warnings, the metadata wrapper."""
+
+    filename: Optional[str] = None
+    scratch: Dict[str, Any] = field(default_factory=dict)
+    warnings: List[str] = field(default_factory=list)
+    wrapper: Optional[MetadataWrapper] = None
 
 
-class StylefixCodemod(VisitorBasedCodemodCommand):
+class StylefixCodemod(cst.CSTTransformer):
     """Subclasses set NAME and EXAMPLES, may override `applies_to` and `precheck`, and call `report` per change."""
 
     NAME: ClassVar[str] = ""
@@ -40,7 +47,8 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
     DOC: ClassVar[str] = ""
 
     def __init__(self, context: CodemodContext, file: FileContext) -> None:
-        super().__init__(context)
+        super().__init__()
+        self.context = context
         self.file = file
         self.options: Any = file.config.options(self.NAME)
         self.changes: List[Change] = []
@@ -48,11 +56,16 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
         self.located_warnings: List[Tuple[int, int, str]] = []
         self._positions: Optional[Positions] = None
 
-    def __dir__(self) -> List[str]:
-        # LibCST's MatcherDecoratableTransformer.__init__ inspects every name in dir(self) for @visit/@leave
-        # matcher decorators: about 12 ms per codemod and file, a fifth of parsing a typical file. Those
-        # decorators can only sit on methods of stylefix's own classes, so dir() leaves out LibCST's classes.
-        return [*_own_attributes(type(self)), *vars(self)]
+    def warn(self, warning: str) -> None:
+        self.context.warnings.append(warning)
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        """Resolve the declared metadata on `tree` (no copy of it) and run `transform_module_impl`."""
+        with self._handle_metadata_reference(tree) as module:
+            return self.transform_module_impl(module)
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        return tree.visit(self)
 
     @classmethod
     def applies_to(cls, file: FileContext) -> bool:
@@ -66,7 +79,7 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
 
     @contextmanager
     def _handle_metadata_reference(self, module: cst.Module) -> Generator[cst.Module, None, None]:
-        # LibCST's own version deep-copies the tree for every codemod (about 1.2x a parse). The engine hands
+        # Not LibCST's way, which deep-copies the tree for every codemod (about 1.2x a parse): the engine hands
         # each codemod a tree nothing else holds on to, so the copy buys nothing here.
         old_wrapper = self.context.wrapper
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -94,7 +107,7 @@ class StylefixCodemod(VisitorBasedCodemodCommand):
             wrapper = self.context.wrapper
             if wrapper is None:
                 return None
-            self._positions = compute_positions(wrapper.module)
+            self._positions = compute_positions(wrapper.module, self.context.scratch.get(POSITIONS_KEY))
         return self._positions.get(node)
 
     def line_of(self, node: cst.CSTNode) -> int:

@@ -31,13 +31,16 @@ class Gate:
     applies_to: Callable[[FileContext], bool]
     precheck: Callable[[bytes, FileContext], bool]
     load: Callable[[], Type[Any]]
+    # A second run of this codemod on its own output (after the codemods that follow it) changes nothing, as its
+    # pre-check module argues and the suite and corpus check test: the stability check need not run it again.
+    stable: bool = False
 
 
 _GATES: Dict[str, Gate] = {}
 
 
 def gate_for_class(codemod: Type[Any]) -> Gate:
-    return Gate(codemod.NAME, codemod.applies_to, codemod.precheck, lambda: codemod)
+    return Gate(codemod.NAME, codemod.applies_to, codemod.precheck, lambda: codemod, stable=False)
 
 
 def gate_for(name: str) -> Gate:
@@ -47,7 +50,8 @@ def gate_for(name: str) -> Gate:
         spec = registry.SPECS[name]
         if spec.precheck:
             checks = importlib.import_module(spec.precheck)
-            gate = Gate(name, checks.applies_to, checks.precheck, functools.lru_cache(maxsize=None)(spec.load))
+            load = functools.lru_cache(maxsize=None)(spec.load)
+            gate = Gate(name, checks.applies_to, checks.precheck, load, getattr(checks, "STABLE_BY_CONSTRUCTION", False))
         else:
             gate = gate_for_class(spec.load())
         _GATES[name] = gate
@@ -119,9 +123,7 @@ def run_codemods(
     if not passed:
         check_syntax(source, strict, file)
         return FixResult(source=source, warnings=warnings)
-    from libcst.codemod import CodemodContext, SkipFile
-
-    from stylefix.codemod import SOURCE_KEY
+    from stylefix.codemod import POSITIONS_KEY, SOURCE_KEY, CodemodContext
 
     guard_depth(source, file)
     tree = parse_module(source)
@@ -129,6 +131,7 @@ def run_codemods(
     changes: List[Change] = []
     # The tree each codemod that changed something was given, with its changes (positioned in that tree's code).
     stages: List[Tuple[object, List[Change]]] = []
+    positions: Dict[object, Any] = {}  # shared by the codemods of this run (stylefix/positions.py)
     for gate in eligible:
         if current is None and _has_line_directives(directives):
             # Directives are found by line; once an earlier codemod added or removed lines, find them again.
@@ -145,13 +148,12 @@ def run_codemods(
             if not gate.precheck(current, file):
                 continue
         codemod_class = gate.load()
-        scratch = {} if current is None else {SOURCE_KEY: current}
+        scratch: Dict[str, Any] = {POSITIONS_KEY: positions}
+        if current is not None:
+            scratch[SOURCE_KEY] = current
         context = CodemodContext(filename=str(path), scratch=scratch)
         command = codemod_class(context, file)
-        try:
-            new_tree = command.transform_module(tree)
-        except SkipFile:
-            continue
+        new_tree = command.transform_module(tree)
         if command.changes:
             stages.append((tree, command.changes))
             tree = new_tree
@@ -209,7 +211,12 @@ def fix_source(
             from stylefix.safety import verify
 
             def rerun(new_source: bytes, names: Optional[Sequence[str]] = None) -> FixResult:
-                chosen = gates if names is None else [gate for gate in gates if gate.name in names]
+                """The codemods again: the named ones, else those not stable by construction (the stability
+                check); their pre-checks decide whether the output is parsed again at all."""
+                if names is None:
+                    chosen = [gate for gate in gates if not gate.stable]
+                else:
+                    chosen = [gate for gate in gates if gate.name in names]
                 return run_codemods(new_source, path, config, chosen)
 
             verify(source, result, path, config, rerun)

@@ -1,6 +1,6 @@
 """Positions computed for reports are exactly LibCST's PositionProvider's, node by node."""
 import pytest
-from typing import List
+from typing import Dict, List
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -30,6 +30,27 @@ def test_WHEN_compute_positions_called_THEN_same_ranges_as_position_provider(sou
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
 
     actual = compute_positions(module)
+
+    assert len(expected) == len(actual)
+    assert [] == [node for node, code_range in expected.items() if actual.get(node) != code_range]
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_WHEN_positions_come_from_a_cache_of_an_earlier_tree_THEN_same_ranges_as_position_provider(
+    source: str,
+) -> None:
+    cache: Dict[cst.CSTNode, object] = {}
+    compute_positions(cst.parse_module(source), cache)
+    module = cst.parse_module(source)
+    # TEST: a later tree that shares every statement but the first with the cached one, and has a new header.
+    changed = module.with_changes(
+        header=[cst.EmptyLine(comment=cst.Comment("# added"))],
+        body=[cst.parse_statement("import added\n"), *module.body[1:]],
+    )
+    compute_positions(module, cache)
+    expected = MetadataWrapper(changed, unsafe_skip_copy=True).resolve(PositionProvider)
+
+    actual = compute_positions(changed, cache)
 
     assert len(expected) == len(actual)
     assert [] == [node for node, code_range in expected.items() if actual.get(node) != code_range]
