@@ -308,6 +308,10 @@ class ChildCaller(Generic[Result]):
             raise value
         return cast(Result, value)
 
+    def close(self) -> None:
+        """End the child (idle between calls, so nothing is lost)."""
+        self._discard(kill=True)
+
     def _start(self) -> None:
         self._discard(kill=True)
         context = _mp_context()

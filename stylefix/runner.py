@@ -12,7 +12,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 from stylefix.cache import Cache, CachedError, Verdict, content_digest, open_cache
 from stylefix.config import EMPTY_INDEX, Config
 from stylefix.discovery import discover, project_modules
-from stylefix.isolation import Pool, no_termination
+from stylefix.isolation import ChildCaller, ChildFailed, Pool, no_termination
 from stylefix.mentions import with_project_mentions
 from stylefix.results import (
     BinaryFile,
@@ -249,7 +249,18 @@ def fix_stdin(source: bytes, filename: Optional[Path], config: Config, options: 
     config = with_project_mentions(with_project_modules(config), options.use_cache)
     path = filename or Path("<stdin>")
     display = str(filename) if filename else "-"
-    outcome = process_source(source, path, display, config, options, write=False)
+    # In a child process, as every file of a run is: a crash or a hang costs this answer (an error on stderr,
+    # the input untouched), and --timeout / the `timeout` key hold for the editor's call too.
+    timeout = options.timeout if options.timeout is not None else config.timeout
+    caller: ChildCaller[Outcome] = ChildCaller(
+        functools.partial(process_source, source, path, display, config, options, write=False)
+    )
+    try:
+        outcome = caller.call((), timeout or None)
+    except ChildFailed as error:
+        outcome = _error(display, f"{display}:1:1: {error}")
+    finally:
+        caller.close()
     result = outcome.result
     if result.status is Status.UNCHANGED:
         result.source = source

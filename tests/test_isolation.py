@@ -36,6 +36,18 @@ def fix_file_with_faults(path, config, options):
 
 
 runner.fix_file = fix_file_with_faults
+process_source = runner.process_source
+
+
+def process_source_with_faults(source, path, *args, **kwargs):
+    if path.name == "crash.py":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if path.name == "hang.py":
+        time.sleep(600)
+    return process_source(source, path, *args, **kwargs)
+
+
+runner.process_source = process_source_with_faults
 sys.argv[0] = "stylefix"
 cli.main()
 """
@@ -56,6 +68,12 @@ def _project(root: Path, faulty: str, pyproject: str = "[tool.stylefix]\n") -> L
 
 def _run_with_faults(root: Path, args: List[str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", FAULT_SCRIPT] + args, cwd=root, capture_output=True, timeout=120)
+
+
+def _run_stdin_with_faults(root: Path, args: List[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", FAULT_SCRIPT] + args, cwd=root, input=UNSORTED.encode(), capture_output=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("jobs", ["2", "1"])
@@ -101,6 +119,31 @@ def test_WHEN_file_takes_longer_than_the_time_limit_THEN_given_up_untouched_and_
     completed = _run_with_faults(tmp_path, ["check", "--no-cache", "pkg"])
     assert 2 == completed.returncode
     assert "timeout: invalid value 0; expected a positive number of seconds" in completed.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "args", "expected_error"),
+    [
+        ("[tool.stylefix]\n", ["fix", "-", "--stdin-filename", "pkg/crash.py"], "internal error: the parser crashed (signal 11)"),
+        ("[tool.stylefix]\ntimeout = 1\n", ["fix", "-", "--stdin-filename", "pkg/hang.py"], "gave up after 1 s"),
+        ("[tool.stylefix]\n", ["check", "-", "--stdin-filename", "pkg/hang.py", "--timeout", "1"], "gave up after 1 s"),
+    ],    ids=["crash", "timeout key", "--timeout"],
+)
+def test_WHEN_stdin_source_crashes_or_hangs_THEN_one_error_line_AND_exit_2_within_the_time_limit(
+    tmp_path: Path, pyproject: str, args: List[str], expected_error: str
+) -> None:
+    write_files(tmp_path, {"pyproject.toml": pyproject})
+    name = args[args.index("--stdin-filename") + 1]
+    started = time.monotonic()
+
+    completed = _run_stdin_with_faults(tmp_path, args)
+
+    elapsed = time.monotonic() - started
+    stderr = completed.stderr.decode()
+    assert 2 == completed.returncode, stderr
+    assert "Traceback" not in stderr
+    assert [f"{name}:1:1: {expected_error}"] == [line for line in stderr.splitlines() if line.startswith("pkg/")]
+    assert elapsed < 60
 
 
 # Enough work that the run is still going when the signal arrives.
