@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 import json
 import logging
+import re
 import sys
 from typing import IO, Any, Dict, List, Mapping, Optional, Set
 
@@ -14,6 +15,8 @@ EXIT_CHANGES = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
+# A warning's location, `path:line:col: `, and the codemod that follows it when there is one.
+_WARNING_LOCATION = re.compile(r"(?P<path>[^\n]+?):(?P<line>\d+):(?P<column>\d+): (?:(?P<codemod>[a-z]+(?:-[a-z]+)+): )?")
 
 
 def exit_code(mode: Mode, changed: int, failed: int) -> int:
@@ -90,7 +93,7 @@ class Reporter:
             return
         self._warned.add(message)
         if self.output_format == "github":
-            print(f"::warning title=stylefix::{_github_escape(message)}", file=self.out)
+            print(f"::warning {_github_warning_properties(message)}::{_github_escape(message)}", file=self.out)
         elif not self.quiet:
             self._print("err", f"warning: {message}", "yellow")
 
@@ -242,3 +245,16 @@ def _github_location(message: str, path: str) -> str:
         column = f",col={parts[2]}" if parts[2].isdigit() else ""
         return f"file={_github_property(path)},line={parts[1]}{column},"
     return f"file={_github_property(path)},"
+
+
+def _github_warning_properties(message: str) -> str:
+    """`file=`, `line=` and `col=` from the warning's `path:line:col: ` (so GitHub shows it on that line), and the
+    codemod in the title, as for a change."""
+    found = _WARNING_LOCATION.match(message)
+    if found is None:
+        return "title=stylefix"
+    title = f"stylefix {found['codemod']}" if found["codemod"] else "stylefix"
+    return (
+        f"file={_github_property(found['path'])},line={found['line']},col={found['column']},"
+        f"title={_github_property(title)}"
+    )

@@ -113,6 +113,29 @@ def test_WHEN_output_format_github_AND_path_has_special_characters_THEN_properti
     assert completed.stdout.decode().startswith("::warning file=a%2Cb%3Ac%25d.py,line=2,title=stylefix sort-imports::")
 
 
+def test_WHEN_output_format_github_AND_warnings_have_a_location_THEN_annotated_on_that_file_line_and_column(
+    tmp_path: Path,
+) -> None:
+    root = make_project(
+        tmp_path,
+        {
+            **RUFF_CONFLICT,
+            "tests/test_a.py": "def test_x_works() -> None:\n    pass\n",
+            "tests/test_b.py": "def test_WHEN_listed_THEN_names() -> None:\n    assert 'test_x_works' in NAMES\n",
+        },
+    )
+    expected_properties = [
+        "file=ruff.toml,line=1,col=1,title=stylefix",
+        "file=tests/test_a.py,line=1,col=5,title=stylefix test-names",
+    ]
+
+    completed = run_cli(["check", "--no-cache", "--output-format", "github", "tests"], cwd=root)
+
+    annotations = completed.stdout.decode().splitlines()
+    properties = [line[len("::warning ") :].split("::")[0] for line in annotations if line.startswith("::warning ")]
+    assert expected_properties == properties, annotations
+
+
 def test_WHEN_no_color_or_force_color_set_THEN_colour_follows_them(tmp_path: Path) -> None:
     root = make_project(tmp_path, {"module.py": UNSORTED})
     args = ["check", "--no-cache", "module.py"]
