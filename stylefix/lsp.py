@@ -405,6 +405,14 @@ class StylefixServer(LanguageServer):
             return
         self.pending[uri] = asyncio.get_running_loop().call_later(CHANGE_DELAY_SECONDS, self.publish, uri)
 
+    def project_changed(self, saved_uri: str) -> None:
+        """A saved file can change what stylefix answers for the other open documents (a test name now used as a
+        string there, a new local module): their analyses are dropped and their diagnostics brought up to date (a
+        client that pulls asks again, as `interFileDependencies` tells it to)."""
+        for uri in [uri for uri in self.analyses if uri != saved_uri]:
+            del self.analyses[uri]
+            self.publish_later(uri)
+
     def forget(self, uri: str) -> None:
         previous = self.pending.pop(uri, None)
         if previous is not None:
@@ -501,6 +509,7 @@ def make_server() -> StylefixServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: StylefixServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.project_changed(params.text_document.uri)
         ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -513,7 +522,7 @@ def make_server() -> StylefixServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
-        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
+        types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=True, workspace_diagnostics=False),
     )
     def pull_diagnostics(
         ls: StylefixServer, params: types.DocumentDiagnosticParams

@@ -150,7 +150,7 @@ def test_WHEN_client_pulls_diagnostics_THEN_answered_AND_none_pushed(tmp_path: P
 
     report = client.request("textDocument/diagnostic", {"textDocument": {"uri": path.as_uri()}})["result"]
 
-    assert {"identifier": "stylefix", "interFileDependencies": False, "workspaceDiagnostics": False} == initialized[
+    assert {"identifier": "stylefix", "interFileDependencies": True, "workspaceDiagnostics": False} == initialized[
         "result"
     ]["capabilities"]["diagnosticProvider"]
     assert "full" == report["kind"]
@@ -187,6 +187,37 @@ def test_WHEN_one_document_version_asked_for_everything_THEN_stylefix_runs_once(
         if n.get("method") == "$/logTrace" and n["params"]["message"].startswith("stylefix: running stylefix on")
     ]
     assert [f"stylefix: running stylefix on {path.as_uri()} version {v}" for v in (1, 2)] == full_runs
+
+
+def test_WHEN_other_file_saved_with_a_mention_of_a_test_name_THEN_unchanged_document_no_longer_renames_it(
+    tmp_path: Path,
+) -> None:
+    test_a = "def test_x_works() -> None:\n    pass\n"
+    test_b = "def test_WHEN_listed_THEN_names() -> None:\n    pass\n"
+    test_b_mentioning = "def test_WHEN_listed_THEN_names() -> None:\n    assert 'test_x_works' in NAMES\n"
+    files = {"pyproject.toml": "[tool.stylefix]\n", "tests/test_a.py": test_a, "tests/test_b.py": test_b}
+    _, path_a, path_b = write_files(tmp_path, files)
+    client = Client(tmp_path)
+    client.initialize(tmp_path, {"textDocument": {"diagnostic": {"dynamicRegistration": False}}})
+    client.open(path_a, test_a)
+    client.open(path_b, test_b)
+    uri_a = {"uri": path_a.as_uri()}
+    formatting_options = {"tabSize": 4, "insertSpaces": True}
+    before = client.request("textDocument/diagnostic", {"textDocument": uri_a})["result"]["items"]
+
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": path_b.as_uri(), "version": 2}, "contentChanges": [{"text": test_b_mentioning}]},
+    )
+    path_b.write_text(test_b_mentioning)
+    client.notify("textDocument/didSave", {"textDocument": {"uri": path_b.as_uri()}})
+    after = client.request("textDocument/diagnostic", {"textDocument": uri_a})["result"]["items"]
+    edits = client.request("textDocument/formatting", {"textDocument": uri_a, "options": formatting_options})["result"]
+    client.finish()
+
+    assert ["test-names"] == [diagnostic["code"] for diagnostic in before]
+    assert [] == after
+    assert [] == edits
 
 
 def test_WHEN_request_sent_before_initialize_THEN_server_not_initialized_error_AND_no_traceback(
