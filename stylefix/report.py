@@ -18,6 +18,9 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTER
 # A warning's location, `path:line:col: `, and the codemod that follows it when there is one.
 _WARNING_LOCATION = re.compile(r"(?P<path>[^\n]+?):(?P<line>\d+):(?P<column>\d+): (?:(?P<codemod>[a-z]+(?:-[a-z]+)+): )?")
 
+# `path:line:col: ` at the start of a message
+LOCATED_RE = re.compile(r"[^\s:][^:]*:\d+:\d+: ")
+
 
 def exit_code(mode: Mode, changed: int, failed: int) -> int:
     if failed:
@@ -95,7 +98,9 @@ class Reporter:
         if self.output_format == "github":
             print(f"::warning {_github_warning_properties(message)}::{_github_escape(message)}", file=self.out)
         elif not self.quiet:
-            self._print("err", f"warning: {message}", "yellow")
+            # A located warning reads like an error, `path:line:col: ...`; one about the run keeps the prefix.
+            located = LOCATED_RE.match(message) is not None
+            self._print("err", message if located else f"warning: {message}", "yellow")
 
     def error(self, message: str) -> None:
         if self.output_format == "github":

@@ -72,7 +72,7 @@ def test_WHEN_errors_and_warnings_printed_THEN_each_line_starts_with_path_line_c
     assert "broken.py:1:7: cannot parse: invalid syntax" in stderr
     assert "missing.py:1:1: no such file or directory" in stderr
     # TEST: a codemod's warning names the codemod after the location
-    expected_warning = f"warning: tests/test_long.py:1:5: test-names: kept {long_name}: no new name fits in 40 characters; rename it by hand"
+    expected_warning = f"tests/test_long.py:1:5: test-names: kept {long_name}: no new name fits in 40 characters; rename it by hand"
     assert expected_warning in stderr
 
 

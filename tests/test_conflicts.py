@@ -308,24 +308,24 @@ def test_WHEN_check_run_AND_ruff_and_isort_conflict_THEN_cli_prints_each_warning
 
     upgrade_fix = 'set in [tool.ruff.lint]: ignore = ["E501", "UP006", "UP007", "UP035", "UP045"]'
     expected_warnings = [
-        "warning: pyproject.toml:1:1: ruff rule UP006 (non-pep585-annotation) turns the `List[int]` that "
+        "pyproject.toml:1:1: ruff rule UP006 (non-pep585-annotation) turns the `List[int]` that "
         f"typing-generics writes into `list[int]`; {upgrade_fix}",
-        "warning: pyproject.toml:1:1: ruff rule UP007 (non-pep604-annotation-union) turns the `Union[X, Y]` that "
+        "pyproject.toml:1:1: ruff rule UP007 (non-pep604-annotation-union) turns the `Union[X, Y]` that "
         f"typing-generics writes into `X | Y`; {upgrade_fix}",
-        "warning: pyproject.toml:1:1: ruff rule UP035 (deprecated-import) flags the `from typing import List` that "
+        "pyproject.toml:1:1: ruff rule UP035 (deprecated-import) flags the `from typing import List` that "
         f"typing-generics writes; {upgrade_fix}",
-        "warning: pyproject.toml:1:1: ruff rule UP045 (non-pep604-annotation-optional) turns the `Optional[X]` that "
+        "pyproject.toml:1:1: ruff rule UP045 (non-pep604-annotation-optional) turns the `Optional[X]` that "
         f"typing-generics writes into `X | None`; {upgrade_fix}",
-        "warning: pyproject.toml:1:1: ruff rule N802 (invalid-function-name) flags the `test_WHEN_..._THEN_...` names "
+        "pyproject.toml:1:1: ruff rule N802 (invalid-function-name) flags the `test_WHEN_..._THEN_...` names "
         'that test-names writes; set in [tool.ruff.lint.per-file-ignores]: "test_*.py" = ["N802"], '
         '"*_test.py" = ["N802"]',
-        "warning: pyproject.toml:1:1: isort separates relative imports from the other local imports with a blank line, "
+        "pyproject.toml:1:1: isort separates relative imports from the other local imports with a blank line, "
         'unlike sort-imports; set in [tool.isort]: no_lines_before = ["LOCALFOLDER"]',
-        "warning: pyproject.toml:1:1: isort puts `from . import` before `from .. import`, unlike sort-imports; "
+        "pyproject.toml:1:1: isort puts `from . import` before `from .. import`, unlike sort-imports; "
         "set in [tool.isort]: sort_relative_in_force_sorted_sections = true",
     ]
     assert 0 == completed.returncode, completed.stderr
-    assert expected_warnings == [line for line in completed.stderr.decode().splitlines() if line.startswith("warning")]
+    assert expected_warnings == [line for line in completed.stderr.decode().splitlines() if line.startswith("pyproject.toml:1:1: ")]
 
 
 CODEMOD_OPTION_CASES: List[Tuple[str, str, List[str]]] = [

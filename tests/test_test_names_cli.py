@@ -107,7 +107,7 @@ def test_WHEN_test_name_used_in_strings_of_its_own_file_THEN_every_such_test_kep
         "def test_lookup_by_name():", "def test_WHEN_lookup_by_name_THEN_as_expected():"
     ) == (tmp_path / "testing" / "test_hookcaller.py").read_text(encoding="utf-8")
     assert expected_warnings == sorted(
-        (line[len("warning: ") :] for line in result.stderr.decode().splitlines() if "kept" in line),
+        (line for line in result.stderr.decode().splitlines() if "kept" in line),
         key=lambda warning: int(warning.split(":")[1]),
     )
 
