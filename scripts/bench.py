@@ -243,7 +243,27 @@ def main() -> None:
         stdin_command = [str(BIN / "stylefix"), "fix", "-", "--stdin-filename", CLICK_FILE]
         rounds(args.runs, [(stdin_row, lambda: _run_stdin(stdin_command, click, click_data))])
 
-        # The generated test file at three sizes: stylefix against one LibCST parse+codegen of the same file.
+        # Corpus rows in rounds (each tool once per round), so that any drift of the machine's speed during the
+        # run falls on every tool alike instead of on whichever runs last.
+        cold_row = Timing("stylefix check, cold (no cache)", [], lines)
+        floor = Timing("LibCST parse+codegen floor (same processes)", [], lines)
+        corpus_rows = [
+            (cold_row, cold),
+            (floor, lambda: _run([sys.executable, "-c", FLOOR_SCRIPT, str(file_list), str(JOBS)], work)),
+        ]
+        if not args.skip_peers:
+            _run(ruff, work)  # fill ruff's cache
+            corpus_rows += [
+                (Timing("usort check", [], lines), lambda: _run([str(BIN / "usort"), "check"] + targets, work)),
+                (Timing("isort --check-only", [], lines),
+                 lambda: _run([str(BIN / "isort"), "--check-only", "-q", "-j", str(JOBS)] + targets, work)),
+                (Timing("ruff check --select I (warm cache)", [], lines), lambda: _run(ruff, work)),
+            ]
+        peak: List[float] = []
+        rounds(args.runs, corpus_rows, after_first=lambda: peak.append(_peak_rss_mb()))
+        cold_row.peak_rss_mb = peak[0]
+        # The generated test file at three sizes: stylefix against one LibCST parse+codegen of the same file. After
+        # the corpus rows: the cold run's peak memory is read from RUSAGE_CHILDREN, which keeps the largest child.
         generated_rows: List[Tuple[Timing, Timing]] = []
         generated_runs: List[Tuple[Timing, Callable[[], float]]] = []
         for blocks in GENERATED_SIZES:
@@ -266,25 +286,6 @@ def main() -> None:
         for row, _ in generated_rows:
             row.peak_rss_mb = max(row.peaks)  # type: ignore[attr-defined]
 
-        # Corpus rows in rounds (each tool once per round), so that any drift of the machine's speed during the
-        # run falls on every tool alike instead of on whichever runs last.
-        cold_row = Timing("stylefix check, cold (no cache)", [], lines)
-        floor = Timing("LibCST parse+codegen floor (same processes)", [], lines)
-        corpus_rows = [
-            (cold_row, cold),
-            (floor, lambda: _run([sys.executable, "-c", FLOOR_SCRIPT, str(file_list), str(JOBS)], work)),
-        ]
-        if not args.skip_peers:
-            _run(ruff, work)  # fill ruff's cache
-            corpus_rows += [
-                (Timing("usort check", [], lines), lambda: _run([str(BIN / "usort"), "check"] + targets, work)),
-                (Timing("isort --check-only", [], lines),
-                 lambda: _run([str(BIN / "isort"), "--check-only", "-q", "-j", str(JOBS)] + targets, work)),
-                (Timing("ruff check --select I (warm cache)", [], lines), lambda: _run(ruff, work)),
-            ]
-        peak: List[float] = []
-        rounds(args.runs, corpus_rows, after_first=lambda: peak.append(_peak_rss_mb()))
-        cold_row.peak_rss_mb = peak[0]
         warm = Timing("stylefix check, warm (all cache hits)", [], lines)
         rounds(args.runs, [(warm, lambda: _run(stylefix + targets, work))])  # the last cold run wrote the cache
         timings = [cold_row, warm, single, styled_row] + [row for row, _ in corpus_rows[1:]]
