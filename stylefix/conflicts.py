@@ -148,7 +148,7 @@ class Ruff:
         return self.layers[-1]
 
 
-def _read_toml(path: Path) -> Optional[Dict[str, Any]]:
+def read_toml(path: Path) -> Optional[Dict[str, Any]]:
     try:
         with open(path, "rb") as handle:
             data: Dict[str, Any] = tomllib.load(handle)
@@ -166,7 +166,7 @@ def _read_text(path: Path) -> str:
 
 
 def _ruff_table(path: Path) -> Optional[Mapping[str, Any]]:
-    data = _read_toml(path)
+    data = read_toml(path)
     if data is None:
         return None
     if path.name == "pyproject.toml":
@@ -429,7 +429,7 @@ def _ini_value(key: str, value: str) -> Any:
 
 def _isort_section(path: Path) -> Optional[Tuple[str, Dict[str, Any]]]:
     if path.name == "pyproject.toml":
-        table = (_read_toml(path) or {}).get("tool", {}).get("isort")
+        table = (read_toml(path) or {}).get("tool", {}).get("isort")
         return ("[tool.isort]", dict(table)) if isinstance(table, dict) and table else None
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     try:

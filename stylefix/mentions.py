@@ -8,16 +8,15 @@ runner (and the stdin and LSP paths) builds the index once and hands it to the e
 codemod reads it as data and never opens a file itself.
 """
 import bisect
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 import functools
-import hashlib
 import json
 import logging
 import os
 from pathlib import Path
 import re
 import tempfile
-from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from stylefix.config import CACHE_DIR_NAME, Config, KeywordLine, Mention, ProjectMentions
 

@@ -11,11 +11,9 @@ pyproject.toml live in setup_output.py.
 import ast
 import configparser
 from dataclasses import asdict, dataclass, field
-import logging
 import os
 from pathlib import Path
 import re
-import sys
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from codemods.sort_imports_precheck import LOCAL, STDLIB, THIRD_PARTY, _project_of, classifier_for
@@ -29,18 +27,12 @@ from stylefix.config import (
     is_test_file,
     is_test_function,
 )
-from stylefix.conflicts import find_conflicts, isort_config, ruff_layers
+from stylefix.conflicts import find_conflicts, isort_config, read_toml, ruff_layers
 from stylefix.context import FileContext
 from stylefix.discovery import PYTHON_SUFFIXES, Excluder, discover
 from stylefix.parsing import python_tree
 from stylefix.results import Mode, Status
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
-
-logger = logging.getLogger(__name__)
 
 PYTEST = "pytest"
 # Where `pytest` sits in an import block: the group of the imports it shares a block with.
@@ -112,15 +104,7 @@ class Findings:
 
 def _read_pyproject(root: Path) -> Dict[str, Any]:
     path = root / "pyproject.toml"
-    if not path.is_file():
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            data: Dict[str, Any] = tomllib.load(handle)
-            return data
-    except (OSError, tomllib.TOMLDecodeError):
-        logger.debug("cannot read %s", path, exc_info=True)
-        return {}
+    return (read_toml(path) if path.is_file() else None) or {}
 
 
 def _parse(path: Path) -> Optional[ast.Module]:
