@@ -92,12 +92,17 @@ def _flush_std_streams() -> None:
             pass
 
 
-def _serve(connection: Connection, task: Callable[[Any], Any], parent: int) -> None:
-    """A worker: run `task` on each item of each chunk received, sending one (index, result) per item."""
+def _become_child(parent: int) -> None:
+    """What every child does first: die with the parent; Ctrl-C goes to the whole process group and the parent
+    decides; SIGTERM keeps its default (end at once)."""
     die_with_parent(parent)
-    # Ctrl-C goes to the whole process group; the parent decides. SIGTERM keeps its default: end at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _serve(connection: Connection, task: Callable[[Any], Any], parent: int) -> None:
+    """A worker: run `task` on each item of each chunk received, sending one (index, result) per item."""
+    _become_child(parent)
     while True:
         try:
             chunk = connection.recv()
@@ -255,9 +260,7 @@ class Pool(Generic[Item, Result]):
 
 def _serve_calls(connection: Connection, function: Callable[..., Any], parent: int) -> None:
     """A long-lived child: `function(*args)` for each `args` received, answering (True, result) or (False, error)."""
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _become_child(parent)
     while True:
         try:
             args = connection.recv()
