@@ -10,7 +10,7 @@ RUN := $(UV) run --frozen --no-sync
 
 setup: .venv/.synced
 	@# stylefix's own modules, byte-compiled so start-up does not pay for it (PYTHONDONTWRITEBYTECODE may be set).
-	@.venv/bin/python -m compileall -q stylefix codemods
+	@.venv/bin/python -m compileall -q stylefix
 
 $(UV):
 	$(PYTHON) -m venv .uv-bootstrap

@@ -26,9 +26,9 @@ import tempfile
 from typing import Dict, List, Optional, Sequence, Tuple
 import xml.etree.ElementTree as ElementTree
 
-from codemods.test_names import name_words
-from codemods.test_names_meaning import KINDS, MeaningProblem, meaning_problems, source_vocabulary
 from scripts.corpus import find_uv, sdist_archive, unpack
+from stylefix.codemods.test_names.meaning import KINDS, MeaningProblem, meaning_problems, source_vocabulary
+from stylefix.codemods.test_names.transform import name_words
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from typing import Dict, List, Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from codemods.typing_generics_bindings import Unsure, analyse, disagreements
 from scripts.corpus import fetch, python_files
+from stylefix.codemods.typing_generics.bindings import Unsure, analyse, disagreements
 
 
 def main(directories: Sequence[Path]) -> int:

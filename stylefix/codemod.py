@@ -14,8 +14,8 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 
 from stylefix.context import FileContext
+from stylefix.contract import Example
 from stylefix.positions import Positions, compute_positions
-from stylefix.registry import Example
 from stylefix.results import Change
 
 logger = logging.getLogger(__name__)
@@ -114,14 +114,15 @@ class StylefixCodemod(cst.CSTTransformer):
         position = self._position(node)
         return position.start.line if position is not None else 0
 
-    def report(self, node: cst.CSTNode, message: str) -> None:
-        """Record one change; `node` is a node of the tree this codemod was given (an original_node)."""
+    def report(self, node: cst.CSTNode, message: str, rename: Optional[Tuple[str, str]] = None) -> None:
+        """Record one change; `node` is a node of the tree this codemod was given (an original_node); a rename of a
+        definition says (old name, new name)."""
         position = self._position(node)
         if position is None:
-            self.changes.append(Change(self.NAME, 0, message))
+            self.changes.append(Change(self.NAME, 0, message, rename=rename))
             return
         start, end = position.start, position.end
-        self.changes.append(Change(self.NAME, start.line, message, start.column, end.line, end.column))
+        self.changes.append(Change(self.NAME, start.line, message, start.column, end.line, end.column, rename))
 
     def where(self, node: cst.CSTNode) -> str:
         """`line:column` (1-based) of a node, the location a warning starts with."""

@@ -49,7 +49,7 @@ def gate_for(name: str) -> Gate:
     if gate is None:
         spec = registry.SPECS[name]
         if spec.precheck:
-            checks = importlib.import_module(spec.precheck)
+            checks = spec.module(spec.precheck)
             load = functools.lru_cache(maxsize=None)(spec.load)
             gate = Gate(name, checks.applies_to, checks.precheck, load, getattr(checks, "STABLE_BY_CONSTRUCTION", False))
         else:

@@ -27,6 +27,9 @@ class Change:
     column: int = field(default=0, compare=False)
     end_line: int = field(default=0, compare=False)
     end_column: int = field(default=0, compare=False)
+    # A change that renames a definition carries (old name, new name): the safety net and `review` read it here,
+    # never from the message.
+    rename: Optional[Tuple[str, str]] = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,9 @@ class FileReview:
             self.tally.add(codemod, {"accept": "accepted", "edit": "edited"}.get(decision.action, "skipped"))
             if is_rename and decision.action in ("accept", "edit"):
                 unit = units[index]
-                self.renames.append(Change(codemod, unit.spans[0][0], f"{unit.old} -> {decision.name or unit.new}"))
+                new_name = decision.name or unit.new
+                rename = (unit.old, new_name)
+                self.renames.append(Change(codemod, unit.spans[0][0], f"{unit.old} -> {new_name}", rename=rename))
         applied: Optional[str] = None
         if codemod == "typing-generics":
             applied = with_skipped_left_out(text, units, decisions, lambda marked: self.run_alone(codemod, marked))

@@ -24,7 +24,6 @@ from stylefix.results import Change, FixResult
 
 logger = logging.getLogger(__name__)
 
-RENAME_RE = re.compile(r"^(\w+) -> (\w+)")
 IMPORT_MESSAGE_RE = re.compile(r"^(add |remove unused )")
 IMPORT_LINE_RE = re.compile(r"^(import|from)\s[^(]*$")
 IMPORTISH_RE = re.compile(r"^\s*(import\s|from\s|\)|#|$)|^\s+[\w\s,.]+,?\s*(#.*)?$")
@@ -113,14 +112,13 @@ def rename_units(text: str, staged: FixResult, new_text: str) -> Optional[List[U
     rows = directive_rows(text)
     units: Dict[Tuple[str, str], Unit] = {}
     for change in staged.changes:
-        match = RENAME_RE.match(change.message)
-        if match is None:
+        if change.rename is None:
             return None
-        key = (match.group(1), match.group(2))
+        key = change.rename
         if key in spans and key not in units:
             found = spans[key]
             line = _pick_line([change.line, *[row for row, _start, _end in found]], rows)
-            units[key] = Unit("test-names", [change.message], 0, 0, old=key[0], new=key[1], spans=found, line=line)
+            units[key] = Unit(change.codemod, [change.message], 0, 0, old=key[0], new=key[1], spans=found, line=line)
     if set(units) != set(spans):
         return None
     return sorted(units.values(), key=lambda unit: unit.spans[0][:2])

@@ -56,7 +56,6 @@ UNITTEST_OPERAND_KEYWORDS: Tuple[Tuple[str, str], ...] = (
     ("tuple1", "tuple2"),
     ("set1", "set2"),
 )
-RENAME_RE = re.compile(r"^(\w+) -> (\w+)")
 RenamePairs = FrozenSet[Tuple[str, str]]
 
 
@@ -485,25 +484,13 @@ def _wrap(value: Any) -> ast.AST:
 
 
 def rename_pairs(changes: Sequence[Change]) -> RenamePairs:
-    """(old, new) for every test test-names renamed."""
-    pairs = set()
-    for change in changes:
-        if change.codemod == "test-names":
-            match = RENAME_RE.match(change.message)
-            if match:
-                pairs.add((match.group(1), match.group(2)))
-    return frozenset(pairs)
+    """(old, new) for every definition a codemod renamed."""
+    return frozenset(change.rename for change in changes if change.rename is not None)
 
 
 def renames_from(changes: Sequence[Change]) -> Dict[str, str]:
-    """new name -> old name, from test-names' `old -> new` messages."""
-    renames: Dict[str, str] = {}
-    for change in changes:
-        if change.codemod == "test-names":
-            match = RENAME_RE.match(change.message)
-            if match:
-                renames[match.group(2)] = match.group(1)
-    return renames
+    """new name -> old name, for every definition a codemod renamed."""
+    return {new: old for old, new in rename_pairs(changes)}
 
 
 def equivalence_problem(

@@ -16,8 +16,9 @@ from pathlib import Path
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
-from codemods.sort_imports_precheck import LOCAL, STDLIB, THIRD_PARTY, _project_of, classifier_for
 from stylefix import registry
+from stylefix.codemods.sort_imports.precheck import LOCAL, STDLIB, THIRD_PARTY, _project_of, classifier_for
+from stylefix.codemods.sort_imports.spec import SortImportsOptions
 from stylefix.config import (
     DEFAULT_LINE_LENGTH,
     Config,
@@ -363,7 +364,7 @@ def inspect_project(root: Path, jobs: int = 0) -> Findings:
         )
         _set(proposals, "src", [*config.src, *sorted(shown)], f"imported as top-level names: {where}")
 
-    default_stdlib = registry.SortImportsOptions().extra_standard_library
+    default_stdlib = SortImportsOptions().extra_standard_library
     with_stdlib = placements.get(WITH_STDLIB, 0)
     elsewhere = sum(placements.values()) - with_stdlib
     if with_stdlib > elsewhere and PYTEST not in default_stdlib:

@@ -101,5 +101,5 @@ def map_changes(changes: Sequence[Change], texts: Sequence[str]) -> List[Change]
         start = back((change.line, change.column))
         end = back((change.end_line, change.end_column)) if change.end_line > 0 else start
         end = max(start, end)
-        mapped.append(Change(change.codemod, start[0], change.message, start[1], end[0], end[1]))
+        mapped.append(Change(change.codemod, start[0], change.message, start[1], end[0], end[1], change.rename))
     return mapped

@@ -8,13 +8,18 @@ import warnings
 from stylefix.parsing import cpython_error, parse_python, python_tree
 from tests.helpers import PROJECT_ROOT
 
-PACKAGES = ("stylefix", "codemods")
+# Every Python file of the package, `stylefix/codemods` included (a link to the top-level codemods/ folder).
+PACKAGES = ("stylefix",)
 
 
 def import_graph(root: Path, packages: List[str]) -> Dict[str, Set[str]]:
     """Module -> the modules of `packages` it imports, read from every `import` and `from` statement in it
     (function-level ones too), without importing anything."""
-    modules = {f"{package}.{path.stem}": path for package in packages for path in sorted((root / package).glob("*.py"))}
+    modules = {
+        ".".join(path.relative_to(root).with_suffix("").parts): path
+        for package in packages
+        for path in sorted(walk_python(root / package))
+    }
     graph: Dict[str, Set[str]] = {}
     for name, path in modules.items():
         imported: Set[str] = set()
@@ -26,6 +31,17 @@ def import_graph(root: Path, packages: List[str]) -> Dict[str, Set[str]]:
                 imported.update(f"{node.module}.{alias.name}" for alias in node.names)  # `from stylefix import x`
         graph[name] = {module for module in imported if module in modules and module != name}
     return graph
+
+
+def walk_python(folder: Path) -> List[Path]:
+    """The `*.py` files under `folder` at any depth, through linked folders too (Path.rglob does not follow them)."""
+    found = []
+    for path in folder.iterdir():
+        if path.is_dir() and path.name != "__pycache__":
+            found.extend(walk_python(path))
+        elif path.suffix == ".py":
+            found.append(path)
+    return found
 
 
 def find_cycle(graph: Dict[str, Set[str]]) -> List[str]:

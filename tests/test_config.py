@@ -4,8 +4,11 @@ import pytest
 from typing import Dict
 
 from stylefix import registry
+from stylefix.codemods.assert_order.spec import AssertOrderOptions
+from stylefix.codemods.sort_imports.spec import SortImportsOptions
+from stylefix.codemods.test_names.spec import TestNamesOptions
+from stylefix.codemods.typing_generics.spec import TypingGenericsOptions
 from stylefix.config import InvalidConfig, is_test_file, is_test_function, load_config
-from stylefix.registry import AssertOrderOptions, SortImportsOptions, TestNamesOptions, TypingGenericsOptions
 from tests.helpers import run_cli, write_files
 
 FULL_CONFIG = """

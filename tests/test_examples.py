@@ -3,7 +3,7 @@ import pytest
 from typing import List, Tuple
 
 from stylefix import registry
-from stylefix.registry import Example
+from stylefix.contract import Example
 from tests.helpers import apply_codemod
 
 

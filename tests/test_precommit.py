@@ -59,12 +59,22 @@ def clean_env(extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
 
 
 def package_files(root: Path) -> List[Path]:
-    """What `pip install .` needs to build stylefix, plus the hook manifest."""
+    """What `pip install .` needs to build stylefix, plus the hook manifest; a symlinked folder (the package's
+    `stylefix/codemods`) is one entry, copied as the link it is, and the folder it points to is listed too."""
     with open(root / "pyproject.toml", "rb") as handle:
         packages = tomllib.load(handle)["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
     files = [root / "pyproject.toml", root / "README.md", root / ".pre-commit-hooks.yaml"]
-    for package in packages:
-        files.extend(sorted(path for path in (root / package).rglob("*.py") if "__pycache__" not in path.parts))
+    folders = [root / package for package in packages]
+    while folders:
+        folder = folders.pop()
+        for path in sorted(folder.iterdir()):
+            if path.is_symlink():
+                files.append(path)
+                folders.append(path.resolve())
+            elif path.is_dir() and path.name != "__pycache__":
+                folders.append(path)
+            elif path.suffix == ".py":
+                files.append(path)
     return files
 
 
@@ -76,7 +86,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, str]:
     for source in package_files(PROJECT_ROOT):
         destination = target / source.relative_to(PROJECT_ROOT)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, destination)
+        shutil.copy2(source, destination, follow_symlinks=False)
     git(["init", "--quiet", "--initial-branch", "main"], target)
     git(["add", "--all"], target)
     git(["commit", "--quiet", "--message", "stylefix under test"], target)

@@ -182,7 +182,7 @@ EQUIVALENCE_CASES = [
 def test_WHEN_equivalence_checked_THEN_only_allowed_changes_pass(before: str, after: str, expected: Optional[str]) -> None:
     from stylefix.results import Change
 
-    changes = [Change("test-names", 1, "test_a -> test_WHEN_a_called_THEN_as_expected")]
+    changes = [Change("test-names", 1, "test_a -> test_WHEN_a_called_THEN_as_expected", rename=("test_a", "test_WHEN_a_called_THEN_as_expected"))]
     problem = equivalence_problem(before.encode(), after.encode(), changes)
 
     if expected is None:
@@ -199,7 +199,9 @@ def test_WHEN_one_old_name_renamed_differently_in_two_classes_THEN_guard_compare
         "class A:\n    def test_WHEN_x_THEN_y(self): pass\n    def test_WHEN_x_THEN_y_2(self): pass\n"
         "class B:\n    def test_WHEN_x_THEN_y(self): pass\n"
     )
-    changes = [Change("test-names", 3, "test_x -> test_WHEN_x_THEN_y_2"), Change("test-names", 5, "test_x -> test_WHEN_x_THEN_y")]
+    changes = [Change("test-names", 3, "test_x -> test_WHEN_x_THEN_y_2", rename=("test_x", "test_WHEN_x_THEN_y_2")),
+        Change("test-names", 5, "test_x -> test_WHEN_x_THEN_y", rename=("test_x", "test_WHEN_x_THEN_y")),
+    ]
 
     # TEST: the reported renames pass
     assert None == equivalence_problem(before.encode(), after.encode(), changes)

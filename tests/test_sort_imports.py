@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
-from codemods.sort_imports import SortImports
 from stylefix.codemod import FileContext
+from stylefix.codemods.sort_imports.transform import SortImports
 from stylefix.config import ModuleIndex
 from stylefix.directives import parse_directives
 from stylefix.engine import fix_source

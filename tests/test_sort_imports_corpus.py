@@ -14,9 +14,9 @@ from typing import List, Tuple
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from codemods.sort_imports import SortImports
 from scripts.sort_imports_corpus import PROPERTY_PROJECTS, Project, python_files, try_fetch
 from stylefix.codemod import FileContext
+from stylefix.codemods.sort_imports.transform import SortImports
 from stylefix.config import Config
 from stylefix.directives import parse_directives
 from stylefix.discovery import project_modules

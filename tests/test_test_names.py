@@ -9,8 +9,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from codemods import test_names as test_names_module
 from stylefix.codemod import FileContext
+from stylefix.codemods.test_names import transform as test_names_module
 from stylefix.config import is_test_file
 from stylefix.engine import fix_source
 from stylefix.mentions import with_project_mentions

@@ -8,7 +8,7 @@ import hypothesmith
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from codemods.typing_generics_bindings import Unsure, analyse, disagreements
+from stylefix.codemods.typing_generics.bindings import Unsure, analyse, disagreements
 
 # Generated programs per property; enough to meet most statement kinds, few enough for a quick suite.
 EXAMPLES = 60

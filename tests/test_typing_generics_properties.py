@@ -14,8 +14,8 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from codemods.typing_generics import TypingGenerics
 from stylefix.codemod import FileContext
+from stylefix.codemods.typing_generics.transform import TypingGenerics
 from stylefix.engine import fix_source
 from tests.helpers import PROJECT_ROOT, apply_codemod, make_config
 

@@ -12,9 +12,9 @@ import re
 import sys
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
+from stylefix.codemods.sort_imports.spec import SortImportsOptions
 from stylefix.config import ModuleIndex
 from stylefix.context import FileContext
-from stylefix.registry import SortImportsOptions
 
 logger = logging.getLogger(__name__)
 

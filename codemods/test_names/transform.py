@@ -21,8 +21,9 @@ import warnings
 import libcst as cst
 from libcst.metadata import Scope, ScopeProvider
 
-from codemods import test_names_precheck
-from codemods.test_names_meaning import (
+from stylefix.codemod import CodemodContext, FileContext, StylefixCodemod
+from stylefix.codemods.test_names import precheck as test_names_precheck
+from stylefix.codemods.test_names.meaning import (
     AUXILIARIES,
     NEGATION_WORDS,
     MeaningProblem,
@@ -33,8 +34,8 @@ from codemods.test_names_meaning import (
     name_parts,
     source_vocabulary,
 )
-from codemods.test_names_precheck import AND, TEST_PREFIX, THEN, WHEN, is_conforming
-from codemods.test_names_words import (
+from stylefix.codemods.test_names.precheck import AND, TEST_PREFIX, THEN, WHEN, is_conforming
+from stylefix.codemods.test_names.words import (
     BASE_OUTCOME_VERBS,
     CLASS_NAME_NOISE,
     CLAUSE_MARKERS,
@@ -59,7 +60,6 @@ from codemods.test_names_words import (
     VAGUE_WORDS,
     WEAK_OUTCOME_VERBS,
 )
-from stylefix.codemod import CodemodContext, FileContext, StylefixCodemod
 from stylefix.config import is_test_class, is_test_function
 from stylefix.mentions import ATTRIBUTE, COMMENT, DOCSTRING, STRING, Occurrence, keyword_mismatches, python_occurrences
 from stylefix.results import Change
@@ -1270,7 +1270,7 @@ class TestNames(StylefixCodemod):
             self._enter.update(id(owner) for owner in candidate.test.owners)
             for name in (candidate.node.name, *references):
                 self._renames[id(name)] = candidate.new
-            self.report(candidate.node.name, f"{candidate.old} -> {candidate.new}")
+            self.report(candidate.node.name, f"{candidate.old} -> {candidate.new}", rename=(candidate.old, candidate.new))
         if self._reference_lines:
             self._target_lines = sorted(
                 self.line_of(name) for candidate, references in resolved for name in (candidate.node.name, *references)

@@ -16,9 +16,10 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, BaseAssignment, Scope, ScopeProvider
 
-from codemods import typing_generics_precheck
-from codemods.typing_generics_bindings import Unsure, analyse
-from codemods.typing_generics_precheck import (
+from stylefix.codemod import FileContext, StylefixCodemod
+from stylefix.codemods.typing_generics import precheck as typing_generics_precheck
+from stylefix.codemods.typing_generics.bindings import Unsure, analyse
+from stylefix.codemods.typing_generics.precheck import (
     ALIASED_SHORT_NAMES,
     ARITIES,
     BUILTIN_NAMES,
@@ -27,8 +28,7 @@ from codemods.typing_generics_precheck import (
     mapping_table,
     source_may_change,
 )
-from stylefix.codemod import FileContext, StylefixCodemod
-from stylefix.registry import Example
+from stylefix.contract import Example
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, Uni
 
 import libcst as cst
 
-from codemods import assert_order_precheck
 from stylefix.codemod import CodemodContext, StylefixCodemod
+from stylefix.codemods.assert_order import precheck as assert_order_precheck
 from stylefix.context import FileContext
-from stylefix.registry import Example
+from stylefix.contract import Example
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union, 
 
 import libcst as cst
 
-from codemods import sort_imports_precheck
-from codemods.sort_imports_precheck import Classifier, classifier_for, from_text, import_text, quote, sort_key
 from stylefix.codemod import StylefixCodemod
+from stylefix.codemods.sort_imports import precheck as sort_imports_precheck
+from stylefix.codemods.sort_imports.precheck import Classifier, classifier_for, from_text, import_text, quote, sort_key
 from stylefix.context import FileContext
+from stylefix.contract import Example
 from stylefix.directives import ISORT_RE
-from stylefix.registry import Example
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 import logging
 from typing import FrozenSet, Tuple
 
-from stylefix.registry import Example
+from stylefix.contract import Example
 
 logger = logging.getLogger(__name__)
 
