@@ -17,12 +17,12 @@ import subprocess
 import sys
 import tempfile
 import tokenize
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 import warnings
 
 from scripts.corpus import BENCH_PINS, count_lines, fetch, python_files
 from stylefix.results import Change
-from stylefix.safety import REMOVABLE_IMPORT_MODULES, TYPING_MODULES, equivalence_problem, renames_from
+from stylefix.safety import added_import_modules, equivalence_problem, removed_import_modules, renames_from
 
 BIN = Path(sys.executable).parent
 CONFIG = "[tool.stylefix.assert-order]\nscope = \"tests\"\n"
@@ -63,6 +63,13 @@ def comments(source: bytes, renames: Optional[Dict[str, str]] = None) -> Counter
     return found
 
 
+def _change(entry: Dict[str, Any]) -> Change:
+    """A change read back from `--output-format json`, which prints a rename only in its message (`old -> new`)."""
+    match = re.match(r"(\w+) -> (\w+)$", entry["message"]) if entry["codemod"] == "test-names" else None
+    rename = (match.group(1), match.group(2)) if match else None
+    return Change(entry["codemod"], entry["line"], entry["message"], rename=rename)
+
+
 def check_file(before: bytes, after: bytes, changes: List[Change]) -> List[str]:
     problems = []
     old, new = _tree(before), _tree(after)
@@ -72,10 +79,10 @@ def check_file(before: bytes, after: bytes, changes: List[Change]) -> List[str]:
         return ["output does not parse"]
     old_bindings, new_bindings = bindings(old), bindings(new)
     for binding in old_bindings:
-        if binding not in new_bindings and binding[0] not in REMOVABLE_IMPORT_MODULES:
+        if binding not in new_bindings and binding[0] not in removed_import_modules():
             problems.append(f"import dropped: {binding}")
     for binding in new_bindings:
-        if binding not in old_bindings and binding[0] not in TYPING_MODULES:
+        if binding not in old_bindings and binding[0] not in added_import_modules():
             problems.append(f"import added: {binding}")
     renames = renames_from(changes)
     if comments(before) != comments(after, renames):
@@ -139,7 +146,7 @@ def main() -> None:
                     if path.read_bytes() != originals[path]:
                         problems.append((relative, "changed although not reported as fixed"))
                     continue
-                changes = [Change(c["codemod"], c["line"], c["message"]) for c in entry["changes"]]
+                changes = [_change(c) for c in entry["changes"]]
                 for problem in check_file(originals[path], path.read_bytes(), changes):
                     problems.append((relative, problem))
             failures += len(problems)

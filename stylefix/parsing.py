@@ -5,7 +5,7 @@ Every other module parses through these functions; this one imports nothing of s
 """
 import ast
 import sys
-from typing import Any, Optional, cast
+from typing import Any, Iterator, Optional, Tuple, cast
 import warnings
 
 from stylefix.depth import nesting_error, refused_for_nesting
@@ -67,6 +67,20 @@ def syntax_error(source: bytes, error: Exception) -> UnparseableSource:
     message = message.split(": expected one of")[0]
     line = getattr(error, "editor_line", None)
     return UnparseableSource(f"cannot parse: {message}", line, getattr(error, "editor_column", None))
+
+
+# The fields of a CPython statement node that hold statements (or handlers and match cases, which hold them).
+STATEMENT_LIST_FIELDS: Tuple[str, ...] = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(node: ast.AST) -> Iterator[ast.AST]:
+    """Every statement under `node` of a CPython tree, at any depth, without visiting expressions (imports are
+    statements, so this finds every import at a fraction of `ast.walk`'s cost)."""
+    for field in STATEMENT_LIST_FIELDS:
+        for child in getattr(node, field, None) or ():
+            if isinstance(child, ast.stmt):
+                yield child
+            yield from statements(child)
 
 
 def parse_module(source: bytes) -> Any:  # a libcst.Module; LibCST is imported only when a file needs it

@@ -19,4 +19,5 @@ SPEC = CodemodSpec(
     package=__name__.rpartition(".")[0],
     implementation="transform:AssertOrder",
     precheck="precheck",
+    equivalence="equivalence",
 )

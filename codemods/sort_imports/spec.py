@@ -26,6 +26,7 @@ SPEC = CodemodSpec(
     package=__name__.rpartition(".")[0],
     implementation="transform:SortImports",
     precheck="precheck",
+    equivalence="equivalence",
     needs=frozenset({MODULE_INDEX}),
     shared_keys=("known-first-party", "known-third-party"),
     code_action_kind="source.organizeImports",

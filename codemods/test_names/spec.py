@@ -21,5 +21,6 @@ SPEC = CodemodSpec(
     package=__name__.rpartition(".")[0],
     implementation="transform:TestNames",
     precheck="precheck",
+    equivalence="equivalence",
     needs=frozenset({MENTIONS}),
 )

@@ -18,4 +18,5 @@ SPEC = CodemodSpec(
     package=__name__.rpartition(".")[0],
     implementation="transform:TypingGenerics",
     precheck="precheck",
+    equivalence="equivalence",
 )
