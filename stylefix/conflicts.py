@@ -8,14 +8,14 @@ without a configuration file runs with its defaults.
 """
 import configparser
 from dataclasses import dataclass
-import fnmatch
 import importlib.metadata
 import logging
 from pathlib import Path
 import re
 import sys
-from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple
 
+from stylefix import registry
 from stylefix.config import Config
 
 if sys.version_info >= (3, 11):
@@ -42,38 +42,23 @@ RUFF_DEFAULT_CODES: FrozenSet[str] = frozenset({"UP006", "UP007", "UP035", "UP04
 RUFF_HOOK = re.compile(r"astral-sh/ruff-pre-commit\S*\s*\n\s*rev:\s*['\"]?v?(\d+)\.(\d+)")
 ISORT_HOOK = re.compile(r"^\s*-?\s*id:\s*['\"]?isort['\"]?\s*$", re.MULTILINE)
 SELECTOR = re.compile(r"([A-Z]+)([0-9]*)")
-# A name test-names writes, to try ruff's pep8-naming `ignore-names` globs on.
-SAMPLE_TEST_NAME = "test_WHEN_called_THEN_returned"
 
 
 @dataclass(frozen=True)
 class RuffRule:
+    """A ruff rule that undoes or flags what a codemod writes (a codemod's conflicts.py lists them in RUFF_RULES)."""
+
     code: str
     name: str
-    codemod: str
+    # What the rule does to the codemod's output; `{}` is replaced with the codemod's name.
     effect: str
+    # Whether the rule conflicts under the codemod's options, and whether only in test files.
+    applies: Callable[[Any], bool] = lambda options: True
+    tests_only: Callable[[Any], bool] = lambda options: False
+    # For a test-only rule: whether the project's ruff configuration already keeps it off the names the codemod
+    # writes by some other means than per-file ignores.
+    resolved: Callable[[Sequence["Layer"]], bool] = lambda layers: False
 
-
-RUFF_RULES: Tuple[RuffRule, ...] = (
-    RuffRule(
-        "UP006", "non-pep585-annotation", "typing-generics", "turns the `List[int]` that {} writes into `list[int]`"
-    ),
-    RuffRule(
-        "UP007", "non-pep604-annotation-union", "typing-generics", "turns the `Union[X, Y]` that {} writes into `X | Y`"
-    ),
-    RuffRule("UP035", "deprecated-import", "typing-generics", "flags the `from typing import List` that {} writes"),
-    RuffRule(
-        "UP045",
-        "non-pep604-annotation-optional",
-        "typing-generics",
-        "turns the `Optional[X]` that {} writes into `X | None`",
-    ),
-    RuffRule(
-        "SIM300", "yoda-conditions", "assert-order", "turns the `assert 3 == result` that {} writes into `result == 3`"
-    ),
-    RuffRule("N802", "invalid-function-name", "test-names", "flags the `test_WHEN_..._THEN_...` names that {} writes"),
-)
-RUFF_SORT_RULE = "ruff rule I001 (unsorted-imports)"
 
 # The settings of isort's profiles that change the order of statements; the others only re-wrap lines.
 ISORT_PROFILES: Dict[str, Dict[str, Any]] = {
@@ -102,16 +87,6 @@ ISORT_DEFAULTS: Dict[str, Any] = {
     "from_first": False,
     "no_lines_before": [],
 }
-Problem = Tuple[str, Any, str]  # (setting, the value that agrees with sort-imports, what the tool does instead)
-INTERLEAVE = "puts `import x` lines before `from x import y` lines"
-SEPARATE = "interleaves `import x` and `from x import y` lines"
-ONE_GROUP = "merges the standard library, third-party and local groups into one"
-RELATIVE_GROUP = "separates relative imports from the other local imports with a blank line"
-NEAREST_FIRST = "puts `from . import` before `from .. import`"
-FROM_FIRST = "puts `from x import y` lines first"
-TYPES_APART = "puts a blank line between `import x` and `from x import y` lines"
-
-
 @dataclass(frozen=True)
 class Layer:
     """One ruff configuration file of an `extend` chain: its path and its ruff table."""
@@ -158,7 +133,7 @@ def read_toml(path: Path) -> Optional[Dict[str, Any]]:
         return None
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8") if path.is_file() else ""
     except (OSError, UnicodeDecodeError):
@@ -175,12 +150,12 @@ def _ruff_table(path: Path) -> Optional[Mapping[str, Any]]:
     return data
 
 
-def _upward(start: Path) -> Iterator[Path]:
+def upward(start: Path) -> Iterator[Path]:
     yield start
     yield from start.parents
 
 
-def _display(path: Path, root: Path) -> str:
+def display(path: Path, root: Path) -> str:
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
@@ -189,7 +164,7 @@ def _display(path: Path, root: Path) -> str:
 
 def ruff_layers(root: Path) -> List[Layer]:
     """The ruff configuration that applies at `root`, base of its `extend` chain first; empty when there is none."""
-    for directory in _upward(root):
+    for directory in upward(root):
         for name in RUFF_CONFIG_FILES:
             path = directory / name
             table = _ruff_table(path) if path.is_file() else None
@@ -227,17 +202,17 @@ def _installed_ruff_version() -> Optional[Tuple[int, int]]:
 def find_ruff(config: Config) -> Optional[Ruff]:
     """ruff as the project runs it: from its configuration files, or from pre-commit with its defaults; else None."""
     layers = ruff_layers(config.root)
-    hook = RUFF_HOOK.search(_read_text(config.root / PRE_COMMIT_CONFIG))
+    hook = RUFF_HOOK.search(read_text(config.root / PRE_COMMIT_CONFIG))
     if not layers and hook is None:
         return None
     version = (int(hook.group(1)), int(hook.group(2))) if hook else _installed_ruff_version()
     if layers:
-        return Ruff(tuple(layers), ruff_default_codes(version), _display(layers[-1].path, config.root))
+        return Ruff(tuple(layers), ruff_default_codes(version), display(layers[-1].path, config.root))
     unconfigured = Layer(config.root / "pyproject.toml", {}, configured=False)
     return Ruff((unconfigured,), ruff_default_codes(version), PRE_COMMIT_CONFIG)
 
 
-def _strings(value: Any) -> List[str]:
+def strings(value: Any) -> List[str]:
     if isinstance(value, str):
         return [value]
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
@@ -255,7 +230,7 @@ def _selects(selector: str, code: str) -> Optional[int]:
     return 1 + len(match.group(2))
 
 
-def _specificity(selectors: Sequence[str], code: str) -> Optional[int]:
+def specificity(selectors: Sequence[str], code: str) -> Optional[int]:
     found = [level for level in (_selects(selector, code) for selector in selectors) if level is not None]
     return max(found) if found else None
 
@@ -268,17 +243,17 @@ def ruff_enabled(layers: Sequence[Layer], code: str, defaults: FrozenSet[str]) -
     carried: List[str] = []
     for layer in layers:
         select = layer.lint("select")
-        extend_select = _strings(layer.lint("extend-select"))
-        ignores = _strings(layer.lint("ignore")) + _strings(layer.lint("extend-ignore"))
-        selected = _specificity(_strings(select) + extend_select, code)
-        ignored = _specificity(ignores + carried, code)
+        extend_select = strings(layer.lint("extend-select"))
+        ignores = strings(layer.lint("ignore")) + strings(layer.lint("extend-ignore"))
+        selected = specificity(strings(select) + extend_select, code)
+        ignored = specificity(ignores + carried, code)
         update: Optional[bool] = None
         if selected is not None and (ignored is None or selected > ignored):
             update = True
         elif ignored is not None:
             update = False
         # An empty `select` with ignores hands those ignores on to the next file (ruff's "carry-over").
-        carried = ignores if select is not None and not _strings(select) and not extend_select else []
+        carried = ignores if select is not None and not strings(select) and not extend_select else []
         if select is not None:
             enabled = bool(update)
         elif update is not None:
@@ -291,47 +266,19 @@ def _per_file_ignored(layers: Sequence[Layer], code: str) -> bool:
         for key in ("per-file-ignores", "extend-per-file-ignores"):
             table = layer.lint(key, {})
             for pattern, selectors in table.items() if isinstance(table, dict) else ():
-                if not pattern.startswith("!") and _specificity(_strings(selectors), code) is not None:
+                if not pattern.startswith("!") and specificity(strings(selectors), code) is not None:
                     return True
     return False
 
 
-def _naming_ignored(layers: Sequence[Layer]) -> bool:
-    for layer in layers:
-        naming = layer.lint("pep8-naming", {})
-        if isinstance(naming, dict):
-            patterns = _strings(naming.get("ignore-names")) + _strings(naming.get("extend-ignore-names"))
-            if any(fnmatch.fnmatchcase(SAMPLE_TEST_NAME, pattern) for pattern in patterns):
-                return True
-    return False
-
-
-def _toml(value: Any) -> str:
+def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return str(value)
-
-
-def _rules_for(config: Config) -> List[Tuple[RuffRule, bool]]:
-    """The ruff rules that conflict with the enabled codemods, each with whether it matters in test files only."""
-    rules = []
-    for rule in RUFF_RULES:
-        if rule.codemod not in config.enabled:
-            continue
-        if rule.code in ("UP007", "UP045") and not config.options("typing-generics").unions:
-            continue
-        tests_only = rule.code == "N802" or (rule.code == "SIM300" and config.options("assert-order").scope == "tests")
-        rules.append((rule, tests_only))
-    return rules
-
-
-def _resolved_for_tests(layers: Sequence[Layer], code: str) -> bool:
-    """Whether the project already keeps `code` out of some files, which is all a test-only conflict needs."""
-    return _per_file_ignored(layers, code) or (code == "N802" and _naming_ignored(layers))
 
 
 def _ignore_fix(layer: Layer, codes: Sequence[str]) -> str:
@@ -341,8 +288,8 @@ def _ignore_fix(layer: Layer, codes: Sequence[str]) -> str:
         section = "[tool.ruff]" if layer.path.name == "pyproject.toml" else "the top level"
     else:
         section = layer.section("lint")
-    existing = _strings(layer.lint("ignore"))
-    return f"set in {section}: ignore = {_toml(existing + [code for code in codes if code not in existing])}"
+    existing = strings(layer.lint("ignore"))
+    return f"set in {section}: ignore = {toml_value(existing + [code for code in codes if code not in existing])}"
 
 
 def _per_file_fix(layer: Layer, codes: Sequence[str], patterns: Sequence[str]) -> str:
@@ -351,66 +298,45 @@ def _per_file_fix(layer: Layer, codes: Sequence[str], patterns: Sequence[str]) -
     table = table if isinstance(table, dict) else {}
     entries = []
     for pattern in patterns:
-        existing = _strings(table.get(pattern))
-        entries.append(f"{_toml(pattern)} = {_toml(existing + [code for code in codes if code not in existing])}")
+        existing = strings(table.get(pattern))
+        entries.append(f"{toml_value(pattern)} = {toml_value(existing + [code for code in codes if code not in existing])}")
     return f"set in {layer.section('lint', 'per-file-ignores')}: " + ", ".join(entries)
+
+
+def _rules_for(config: Config) -> List[Tuple[RuffRule, str, bool]]:
+    """The ruff rules that conflict with the enabled codemods: (rule, codemod, whether in test files only).
+
+    Listed from the last codemod to run to the first (pyupgrade's rules, then assert-order's and test-names'), the
+    order the warnings and the suggested `ignore` lists have always had.
+    """
+    found = []
+    for spec in reversed(registry.CODEMODS):
+        if not spec.conflicts or spec.name not in config.enabled:
+            continue
+        options = config.options(spec.name)
+        for rule in getattr(spec.module(spec.conflicts), "RUFF_RULES", ()):
+            if rule.applies(options):
+                found.append((rule, spec.name, rule.tests_only(options)))
+    return found
 
 
 def ruff_rule_conflicts(config: Config, ruff: Ruff) -> List[str]:
     found = [
-        (rule, tests_only)
-        for rule, tests_only in _rules_for(config)
+        (rule, codemod, tests_only)
+        for rule, codemod, tests_only in _rules_for(config)
         if ruff_enabled(ruff.layers, rule.code, ruff.defaults)
-        and not (tests_only and _resolved_for_tests(ruff.layers, rule.code))
+        and not (tests_only and (_per_file_ignored(ruff.layers, rule.code) or rule.resolved(ruff.layers)))
     ]
-    everywhere = [rule.code for rule, tests_only in found if not tests_only]
-    in_tests = [rule.code for rule, tests_only in found if tests_only]
+    everywhere = [rule.code for rule, _codemod, tests_only in found if not tests_only]
+    in_tests = [rule.code for rule, _codemod, tests_only in found if tests_only]
     warnings = []
-    for rule, tests_only in found:
+    for rule, codemod, tests_only in found:
         if tests_only:
             fix = _per_file_fix(ruff.nearest, in_tests, config.test_files)
         else:
             fix = _ignore_fix(ruff.nearest, everywhere)
-        warnings.append(f"{ruff.where}: ruff rule {rule.code} ({rule.name}) {rule.effect.format(rule.codemod)}; {fix}")
+        warnings.append(f"{ruff.where}: ruff rule {rule.code} ({rule.name}) {rule.effect.format(codemod)}; {fix}")
     return warnings
-
-
-def ruff_isort_problems(settings: Mapping[str, Any], force_sort: bool) -> List[Problem]:
-    """Every `lint.isort` setting of ruff that orders statements unlike sort-imports (ruff's defaults assumed)."""
-    problems: List[Problem] = []
-    if bool(settings.get("force-sort-within-sections", False)) != force_sort:
-        problems.append(("force-sort-within-sections", force_sort, INTERLEAVE if force_sort else SEPARATE))
-    if settings.get("no-sections", False):
-        problems.append(("no-sections", False, ONE_GROUP))
-    if settings.get("case-sensitive", False):
-        problems.append(("case-sensitive", False, "sorts capitalised modules first"))
-    for key in ("length-sort", "length-sort-straight"):
-        if settings.get(key, False):
-            problems.append((key, False, "sorts imports by line length"))
-    no_lines_before = _strings(settings.get("no-lines-before", []))
-    if "local-folder" not in no_lines_before:
-        problems.append(("no-lines-before", no_lines_before + ["local-folder"], RELATIVE_GROUP))
-    if settings.get("relative-imports-order", "furthest-to-closest") != "furthest-to-closest":
-        problems.append(("relative-imports-order", "furthest-to-closest", NEAREST_FIRST))
-    if not force_sort and settings.get("from-first", False):
-        problems.append(("from-first", False, FROM_FIRST))
-    if not force_sort and settings.get("lines-between-types", 0) != 0:
-        problems.append(("lines-between-types", 0, TYPES_APART))
-    return problems
-
-
-def ruff_sort_conflicts(ruff: Ruff, force_sort: bool) -> List[str]:
-    if not ruff_enabled(ruff.layers, "I001", ruff.defaults):
-        return []
-    settings: Dict[str, Any] = {}
-    for layer in ruff.layers:
-        table = layer.lint("isort", {})
-        settings.update(table if isinstance(table, dict) else {})
-    section = ruff.nearest.section("lint", "isort")
-    return [
-        f"{ruff.where}: {RUFF_SORT_RULE} {effect}, unlike sort-imports; set in {section}: {key} = {_toml(value)}"
-        for key, value, effect in ruff_isort_problems(settings, force_sort)
-    ]
 
 
 def _ini_value(key: str, value: str) -> Any:
@@ -444,7 +370,7 @@ def _isort_section(path: Path) -> Optional[Tuple[str, Dict[str, Any]]]:
 
 def isort_config(root: Path) -> Optional[Tuple[Path, str, Dict[str, Any]]]:
     """isort's configuration for `root` as isort finds it: (file, section, settings), or None."""
-    for directory in _upward(root):
+    for directory in upward(root):
         for name in ISORT_CONFIG_FILES:
             found = _isort_section(directory / name) if (directory / name).is_file() else None
             if found is not None:
@@ -461,39 +387,11 @@ def isort_settings(raw: Mapping[str, Any]) -> Dict[str, Any]:
     settings.update({key: value for key, value in raw.items() if key in ISORT_DEFAULTS})
     if settings["force_alphabetical_sort"]:
         settings.update(no_sections=True, lines_between_types=1, from_first=True)
-    settings["no_lines_before"] = _strings(settings["no_lines_before"])  # isort matches section names exactly
+    settings["no_lines_before"] = strings(settings["no_lines_before"])  # isort matches section names exactly
     return settings
 
 
-def isort_problems(settings: Mapping[str, Any], force_sort: bool) -> List[Problem]:
-    """Every isort setting (effective, see `isort_settings`) that orders statements unlike sort-imports."""
-    problems: List[Problem] = []
-    if bool(settings["force_sort_within_sections"]) != force_sort:
-        problems.append(("force_sort_within_sections", force_sort, INTERLEAVE if force_sort else SEPARATE))
-    for key in ("force_alphabetical_sort", "no_sections"):
-        if settings[key]:
-            problems.append((key, False, ONE_GROUP))
-    if settings["lines_between_sections"] != 1:
-        problems.append(("lines_between_sections", 1, "puts another number of blank lines between groups"))
-    if settings["case_sensitive"]:
-        problems.append(("case_sensitive", False, "sorts capitalised modules first"))
-    for key in ("length_sort", "length_sort_straight"):
-        if settings[key]:
-            problems.append((key, False, "sorts imports by line length"))
-    if "LOCALFOLDER" not in settings["no_lines_before"]:
-        problems.append(("no_lines_before", settings["no_lines_before"] + ["LOCALFOLDER"], RELATIVE_GROUP))
-    if settings["reverse_relative"]:
-        problems.append(("reverse_relative", False, NEAREST_FIRST))
-    if force_sort and not settings["sort_relative_in_force_sorted_sections"]:
-        problems.append(("sort_relative_in_force_sorted_sections", True, NEAREST_FIRST))
-    if not force_sort and settings["from_first"]:
-        problems.append(("from_first", False, FROM_FIRST))
-    if not force_sort and settings["lines_between_types"] != 0:
-        problems.append(("lines_between_types", 0, TYPES_APART))
-    return problems
-
-
-def _ini(value: Any) -> str:
+def ini_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -501,31 +399,16 @@ def _ini(value: Any) -> str:
     return str(value)
 
 
-def isort_conflicts(config: Config, force_sort: bool) -> List[str]:
-    found = isort_config(config.root)
-    if found is not None:
-        path, section, raw = found
-        where, subject, render = _display(path, config.root), "isort", _toml if path.suffix == ".toml" else _ini
-    elif ISORT_HOOK.search(_read_text(config.root / PRE_COMMIT_CONFIG)):
-        where, subject, render = PRE_COMMIT_CONFIG, "isort (default settings)", _toml
-        section, raw = "[tool.isort] of pyproject.toml", {}
-    else:
-        return []
-    return [
-        f"{where}: {subject} {effect}, unlike sort-imports; set in {section}: {key} = {render(value)}"
-        for key, value, effect in isort_problems(isort_settings(raw), force_sort)
-    ]
-
-
 def find_conflicts(config: Config) -> List[str]:
     """One warning per ruff rule or import-order setting that undoes what the enabled codemods write."""
     try:
         ruff = find_ruff(config)
         warnings = ruff_rule_conflicts(config, ruff) if ruff else []
-        if "sort-imports" in config.enabled:
-            force_sort = config.options("sort-imports").force_sort_within_sections
-            warnings += ruff_sort_conflicts(ruff, force_sort) if ruff else []
-            warnings += isort_conflicts(config, force_sort)
+        for spec in registry.CODEMODS:
+            # A codemod's own checks of other tools' settings (e.g. the import order isort and ruff use).
+            check = getattr(spec.module(spec.conflicts), "conflicts", None) if spec.conflicts else None
+            if check is not None and spec.name in config.enabled:
+                warnings += check(config, ruff, config.options(spec.name))
         # The setting's file leads, located at its start like every other warning (path:line:col: ...).
         return [warning.replace(": ", ":1:1: ", 1) for warning in warnings]
     except Exception:  # another tool's odd configuration must never stop stylefix

@@ -20,4 +20,5 @@ SPEC = CodemodSpec(
     implementation="transform:AssertOrder",
     precheck="precheck",
     equivalence="equivalence",
+    conflicts="conflicts",
 )

@@ -27,6 +27,7 @@ SPEC = CodemodSpec(
     implementation="transform:SortImports",
     precheck="precheck",
     equivalence="equivalence",
+    conflicts="conflicts",
     needs=frozenset({MODULE_INDEX}),
     shared_keys=("known-first-party", "known-third-party"),
     code_action_kind="source.organizeImports",

@@ -22,5 +22,6 @@ SPEC = CodemodSpec(
     implementation="transform:TestNames",
     precheck="precheck",
     equivalence="equivalence",
+    conflicts="conflicts",
     needs=frozenset({MENTIONS}),
 )

@@ -19,4 +19,5 @@ SPEC = CodemodSpec(
     implementation="transform:TypingGenerics",
     precheck="precheck",
     equivalence="equivalence",
+    conflicts="conflicts",
 )
