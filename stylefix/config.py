@@ -171,6 +171,10 @@ def _kebab(name: str) -> str:
     return name.replace("_", "-")
 
 
+def _snake(key: str) -> str:
+    return key.replace("-", "_")
+
+
 def _type_name(expected: Any) -> str:
     origin = typing.get_origin(expected)
     if origin is typing.Literal:
@@ -401,24 +405,19 @@ def build_config(
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
         raise InvalidConfig(f"{where}: {prefix}timeout: invalid value {timeout!r}; expected a positive number of seconds")
 
-    first_party = strings("known-first-party", ())
-    third_party = strings("known-third-party", ())
+    # Top-level keys a codemod shares with its section (e.g. `known-first-party`): lists, merged in front of the
+    # section's own list.
+    shared_values = {key: strings(key, ()) for spec in registry.CODEMODS for key in spec.shared_keys}
     codemod_options: Dict[str, Any] = {}
-    for name in registry.NAMES:
+    for spec in registry.CODEMODS:
+        name = spec.name
         sub_table = table.get(name, {})
         if not isinstance(sub_table, dict):
             raise InvalidConfig(f"{where}: {prefix}{name}: expected a table [{prefix}{name}]")
-        extra: Dict[str, Any] = {}
-        if name == "sort-imports":
-            extra = {"known_first_party": first_party, "known_third_party": third_party}
-        options = parse_options(name, sub_table, where, extra, shown=f"{prefix}{name}")
-        if name == "sort-imports":
-            options = replace(
-                options,
-                known_first_party=tuple(dict.fromkeys(first_party + options.known_first_party)),
-                known_third_party=tuple(dict.fromkeys(third_party + options.known_third_party)),
-            )
-        codemod_options[name] = options
+        shared = {_snake(key): shared_values[key] for key in spec.shared_keys}
+        options = parse_options(name, sub_table, where, shared, shown=f"{prefix}{name}")
+        merged = {field: tuple(dict.fromkeys(value + getattr(options, field))) for field, value in shared.items()}
+        codemod_options[name] = replace(options, **merged) if merged else options
 
     test_files = strings("test-files", _pytest_patterns(data, "python_files") or DEFAULT_TEST_FILES)
     test_functions = strings("test-functions", _pytest_patterns(data, "python_functions") or DEFAULT_TEST_FUNCTIONS)

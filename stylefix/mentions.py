@@ -18,7 +18,9 @@ import re
 import tempfile
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
+from stylefix import registry
 from stylefix.config import CACHE_DIR_NAME, Config, KeywordLine, Mention, ProjectMentions
+from stylefix.contract import MENTIONS
 
 logger = logging.getLogger(__name__)
 
@@ -278,7 +280,7 @@ def scan_project(config: Config, store_dir: Optional[Path] = None) -> ProjectMen
 def with_project_mentions(config: Config, use_store: bool = False) -> Config:
     """`config` with the project's mention index that test-names needs, built once per run; with `use_store`,
     kept per file in the project's cache directory when there is one (runs with the cache on)."""
-    if "test-names" in config.enabled and config.project_mentions is None:
+    if registry.needed(MENTIONS, config.enabled) and config.project_mentions is None:
         store_dir = config.root / CACHE_DIR_NAME
         store = store_dir if use_store and store_dir.is_dir() else None
         return replace(config, project_mentions=scan_project(config, store))

@@ -5,7 +5,7 @@ and none of them should pay for importing LibCST.
 """
 import importlib
 import logging
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from stylefix.contract import CodemodSpec
 
@@ -35,6 +35,12 @@ NAMES: Tuple[str, ...] = tuple(spec.name for spec in CODEMODS)
 
 def get_spec(name: str) -> Optional[CodemodSpec]:
     return SPECS.get(name)
+
+
+def needed(what: str, enabled: Iterable[str]) -> bool:
+    """Whether one of the `enabled` codemods needs `what` from the run (contract.MODULE_INDEX, contract.MENTIONS)."""
+    wanted = set(enabled)
+    return any(what in spec.needs for spec in CODEMODS if spec.name in wanted)
 
 
 def ordered(names: List[str]) -> Tuple[str, ...]:

@@ -9,8 +9,10 @@ import stat
 import tempfile
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
+from stylefix import registry
 from stylefix.cache import Cache, CachedError, Verdict, content_digest, open_cache
 from stylefix.config import EMPTY_INDEX, Config
+from stylefix.contract import MODULE_INDEX
 from stylefix.discovery import discover, project_modules
 from stylefix.isolation import ChildCaller, ChildFailed, Pool, no_termination
 from stylefix.mentions import with_project_mentions
@@ -238,8 +240,8 @@ def fix_file(path: Path, config: Config, options: RunOptions) -> Outcome:
 
 
 def with_project_modules(config: Config) -> Config:
-    """`config` with the project's module index that sort-imports needs to recognise local imports."""
-    if "sort-imports" in config.enabled and config.project_modules is EMPTY_INDEX:
+    """`config` with the project's module index, for the enabled codemods that need it (sort-imports' local imports)."""
+    if registry.needed(MODULE_INDEX, config.enabled) and config.project_modules is EMPTY_INDEX:
         return replace(config, project_modules=project_modules(config))
     return config
 
