@@ -12,7 +12,8 @@ from tomlkit.exceptions import TOMLKitError
 
 from stylefix.config import InvalidConfig, build_config
 from stylefix.report import EXIT_ERROR, EXIT_OK, make_console
-from stylefix.setup_project import Findings, LocalModule, Proposal, inspect_project
+from stylefix.setup_layout import LocalModule
+from stylefix.setup_project import Findings, Proposal, inspect_project
 
 logger = logging.getLogger(__name__)
 

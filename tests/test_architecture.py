@@ -5,6 +5,7 @@ import pytest
 from typing import Dict, List, Optional, Set, Tuple
 import warnings
 
+from stylefix import registry
 from stylefix.parsing import cpython_error, parse_python, python_tree
 from tests.helpers import PROJECT_ROOT
 
@@ -123,3 +124,20 @@ def test_WHEN_cpython_error_asked_THEN_message_and_location_are_cpythons(
     actual_error = None if error is None else (error.message, error.line, error.column)
     assert expected_error == actual_error
     assert (expected_error is None) == (python_tree(source) is not None)
+
+
+def test_WHEN_language_server_modules_read_THEN_no_codemod_named_and_engine_reached_only_through_api() -> None:
+    graph = import_graph(PROJECT_ROOT, list(PACKAGES))
+    modules = sorted(name for name in graph if name == "stylefix.lsp" or name.startswith("stylefix.lsp_"))
+    forbidden = ("stylefix.codemods", "stylefix.engine", "stylefix.runner")
+    expected = {module: ([], []) for module in modules}
+
+    actual = {}
+    for module in modules:
+        source = (PROJECT_ROOT / (module.replace(".", "/") + ".py")).read_text()
+        imported = sorted(name for name in graph[module] if name.startswith(forbidden))
+        actual[module] = (imported, [name for name in registry.NAMES if name in source])
+
+    assert expected == actual
+    assert "stylefix.api" in graph["stylefix.lsp_outcome"]
+    assert len(modules) > 1

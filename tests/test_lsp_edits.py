@@ -7,16 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 
-from stylefix.lsp import (
-    Outcome,
-    declared_encoding,
-    diagnostics,
-    fix_text,
-    split_lines,
-    text_edits,
-    wanted_kind,
-)
+from stylefix import registry
+from stylefix.lsp_edits import CODE_ACTION_KINDS, code_actions, diagnostics, text_edits, wanted_kind
+from stylefix.lsp_outcome import Outcome, declared_encoding, fix_text
 from stylefix.results import Change, StylefixError
+from stylefix.spans import split_lines
 from tests.helpers import make_config
 
 
@@ -228,3 +223,32 @@ def test_WHEN_action_kind_matched_against_only_THEN_hierarchical_prefixes_match(
     kind: str, only: Sequence[str], expected: bool
 ) -> None:
     assert expected == wanted_kind(kind, only)
+
+
+def test_WHEN_code_action_kinds_listed_THEN_each_codemod_spec_with_a_kind_adds_one() -> None:
+    expected_kinds = ["quickfix", "source.fixAll.stylefix"] + [
+        f"{spec.code_action_kind}.stylefix" for spec in registry.CODEMODS if spec.code_action_kind
+    ]
+
+    assert expected_kinds == CODE_ACTION_KINDS
+    assert "source.organizeImports.stylefix" in CODE_ACTION_KINDS
+
+
+def test_WHEN_code_actions_built_AND_only_organize_imports_asked_THEN_sort_imports_runs_alone() -> None:
+    source = "import sys\nimport os\n\nx: List[int] = []\n"
+    changes = (Change("sort-imports", 1, "imports out of order"), Change("typing-generics", 4, "use list"))
+    outcome = Outcome("import os\nimport sys\n\nx: list[int] = []\n", changes=changes, original=source)
+    published = diagnostics(outcome, len)
+    only = ["source.organizeImports"]
+    runs: List[List[str]] = []
+
+    def partial_edits(names: Sequence[str]) -> List[types.TextEdit]:
+        runs.append(list(names))
+        return text_edits(source, "import os\nimport sys\n\nx: List[int] = []\n")
+
+    actions = code_actions("file:///a.py", source, outcome, published, (0, 0), only, partial_edits, len)
+
+    expected_actions = [("stylefix: sort imports", "source.organizeImports.stylefix", ["imports out of order"])]
+    actual_actions = [(a.title, a.kind, [d.message for d in a.diagnostics or []]) for a in actions]
+    assert expected_actions == actual_actions
+    assert [["sort-imports"]] == runs

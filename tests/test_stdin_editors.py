@@ -11,7 +11,7 @@ import shlex
 import sys
 from typing import Dict, List, Tuple
 
-from stylefix.lsp import FIX_ALL_KIND
+from stylefix.lsp_edits import FIX_ALL_KIND
 from tests.helpers import PROJECT_ROOT, STYLEFIX, run_cli, write_files
 
 if sys.version_info >= (3, 11):
