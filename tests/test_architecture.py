@@ -141,3 +141,43 @@ def test_WHEN_language_server_modules_read_THEN_no_codemod_named_and_engine_reac
     assert expected == actual
     assert "stylefix.api" in graph["stylefix.lsp_outcome"]
     assert len(modules) > 1
+
+
+def codemod_names_in_code(path: Path, names: Set[str]) -> List[str]:
+    """Codemod names and `stylefix.codemods` imports in a module's code: string constants other than docstrings,
+    and imported module names (comments and docstrings may speak of codemods)."""
+    tree = ast.parse(path.read_bytes())
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            found.extend(f"{node.lineno}: {name}" for name in names if name in node.value)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            found.extend(f"{node.lineno}: {module}" for module in modules if module.startswith("stylefix.codemods"))
+    return found
+
+
+# Every module of stylefix/ is codemod-neutral (what runs a codemod knows it only through the registry's specs),
+# except the registry, which lists the codemods' folders, and the adoption commands, which are about particular
+# codemods: `init` votes on sort-imports' import groups and `review` asks about renames and typing-generics'
+# import edits in their own ways (docs/architecture.md, "Adding a codemod").
+NAMING_ALLOWED = ("registry", "review", "review_changes") + tuple(
+    path.stem for path in (PROJECT_ROOT / "stylefix").glob("setup_*.py")
+)
+CORE_MODULES = sorted(
+    path.stem for path in (PROJECT_ROOT / "stylefix").glob("*.py") if path.stem not in NAMING_ALLOWED
+)
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_WHEN_core_module_read_THEN_it_names_no_codemod(module: str) -> None:
+    names = {spec.name for spec in registry.CODEMODS} | {spec.package.rpartition(".")[2] for spec in registry.CODEMODS}
+
+    actual = codemod_names_in_code(PROJECT_ROOT / "stylefix" / f"{module}.py", names)
+
+    assert [] == actual
