@@ -125,12 +125,12 @@ def explain(name: str) -> None:
     spec = registry.get_spec(name)
     if spec is None:
         raise click.BadParameter(f"unknown codemod {name!r}; valid names: {', '.join(registry.NAMES)}")
-    codemod = spec.load()
+    doc, examples = spec.documentation()
     click.echo(f"{spec.name} ({'on' if spec.default_on else 'off'} by default)\n")
     click.echo(spec.summary + "\n")
-    if codemod.DOC:
-        click.echo(codemod.DOC.strip() + "\n")
-    for example in codemod.EXAMPLES:
+    if doc:
+        click.echo(doc.strip() + "\n")
+    for example in examples:
         click.echo(f"Example: {example.title}" + (f" (in {example.path})" if example.path != "example.py" else ""))
         if example.options:
             options = ", ".join(f"{key} = {value!r}" for key, value in example.options.items())

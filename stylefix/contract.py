@@ -9,7 +9,7 @@ The core (config, conflicts, runner, safety, lsp) reads codemods only through th
 from dataclasses import dataclass, field
 import importlib
 from types import ModuleType
-from typing import Any, FrozenSet, Mapping, Optional, Tuple, Type
+from typing import Any, FrozenSet, Mapping, Optional, Sequence, Tuple, Type
 
 # What a codemod may need from the run besides its file (built once per run by the runner; see `needs`).
 MODULE_INDEX = "module-index"  # the project's own modules (discovery.project_modules)
@@ -42,6 +42,8 @@ class CodemodSpec:
     precheck: str = ""
     equivalence: str = ""
     conflicts: str = ""
+    # LibCST-free `DOC` and `EXAMPLES` for `stylefix explain` and the examples test; empty: the command class's.
+    docs: str = ""
     # Run-level data the codemod reads from its `Config` (MODULE_INDEX, MENTIONS).
     needs: FrozenSet[str] = frozenset()
     # Top-level `[tool.stylefix]` keys whose lists are merged in front of the option of the same name.
@@ -51,6 +53,11 @@ class CodemodSpec:
 
     def module(self, relative: str) -> ModuleType:
         return importlib.import_module(f"{self.package}.{relative}")
+
+    def documentation(self) -> Tuple[str, Sequence[Example]]:
+        """(DOC, EXAMPLES), from the docs module without importing LibCST when the folder has one."""
+        source: Any = self.module(self.docs) if self.docs else self.load()
+        return getattr(source, "DOC", ""), getattr(source, "EXAMPLES", ())
 
     def load(self) -> Type[Any]:
         module_name, class_name = self.implementation.split(":")

@@ -8,7 +8,7 @@ from tests.helpers import apply_codemod
 
 
 def _examples() -> List[Tuple[str, Example]]:
-    return [(spec.name, example) for spec in registry.CODEMODS for example in spec.load().EXAMPLES]
+    return [(spec.name, example) for spec in registry.CODEMODS for example in spec.documentation()[1]]
 
 
 @pytest.mark.parametrize(("name", "example"), _examples(), ids=lambda value: getattr(value, "title", value))
