@@ -15,7 +15,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from scripts.corpus import fetch, python_files
-from stylefix.codemods.typing_generics.bindings import Unsure, analyse, disagreements
+from stylefix.codemods.typing_generics.bindings import Unsure
+from stylefix.codemods.typing_generics.bindings_check import disagreements
+from stylefix.codemods.typing_generics.bindings_walk import analyse
 
 
 def main(directories: Sequence[Path]) -> int:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from typing import Any, Dict, List, Mapping, Tuple
 
-from stylefix.codemods.typing_generics.transform import TYPING_ALIASES
+from stylefix.codemods.typing_generics.precheck import TYPING_ALIASES
 from tests.helpers import apply_codemod, run_cli, write_files
 
 CODEMOD = "typing-generics"

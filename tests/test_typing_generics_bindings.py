@@ -8,7 +8,9 @@ import hypothesmith
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from stylefix.codemods.typing_generics.bindings import Unsure, analyse, disagreements
+from stylefix.codemods.typing_generics.bindings import Unsure
+from stylefix.codemods.typing_generics.bindings_check import disagreements
+from stylefix.codemods.typing_generics.bindings_walk import analyse
 
 # Generated programs per property; enough to meet most statement kinds, few enough for a quick suite.
 EXAMPLES = 60

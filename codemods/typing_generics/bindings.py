@@ -9,60 +9,28 @@ a comprehension variable, a match capture, an import inside a function or class)
 module-level imports and used only after the last of them, every scope sees the same thing, so the answers are
 those of ScopeProvider; for any other name the analysis does not guess but raises `Unsure`, and the codemod asks
 ScopeProvider instead. The answers come in ScopeProvider's shapes (scopes, assignments, accesses) so that the
-codemod's decisions run unchanged on either; a property test compares them.
+codemod's decisions run unchanged on either (scopes.py); a property test compares them (bindings_check.py).
+
+This module holds the records and the answers; bindings_walk.py fills them in one walk over the tree.
 """
 import builtins
-from dataclasses import dataclass, fields
-import functools
+from dataclasses import dataclass
 import re
-from typing import Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Set, Tuple, Union
+from typing import Callable, Dict, Generic, Iterable, Iterator, List, Optional, Set, Tuple, TypeVar, Union
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import BaseAssignment, BuiltinAssignment, ImportAssignment, QualifiedName
 
-# Fields that hold only formatting (whitespace, brackets, commas, operators): never walked.
-FORMATTING_FIELDS: FrozenSet[str] = frozenset(
-    {
-        "lpar",
-        "rpar",
-        "leading_lines",
-        "lines_after_decorators",
-        "header",
-        "footer",
-        "comma",
-        "semicolon",
-        "operator",
-        "equal",
-        "colon",
-        "lbracket",
-        "rbracket",
-        "lbrace",
-        "rbrace",
-        "dot",
-        "asynchronous",
-        "newline",
-        "trailing_whitespace",
-        "star_tok",
-    }
-)
-WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+T = TypeVar("T")
 
 
 class Unsure(Exception):
     """The analysis cannot answer for this name as ScopeProvider would; ask ScopeProvider."""
 
 
-@functools.lru_cache(maxsize=None)
-def _child_fields(node_type: type) -> Tuple[str, ...]:
-    return tuple(
-        item.name
-        for item in fields(node_type)
-        if item.name not in FORMATTING_FIELDS and not item.name.startswith("whitespace")
-    )
-
-
-def _head(name: str) -> str:
+def head_of(name: str) -> str:
+    """`a` for `a.b.c`."""
     return name.split(".", 1)[0]
 
 
@@ -83,7 +51,7 @@ def dotted_names(node: cst.BaseExpression) -> List[Tuple[str, cst.BaseExpression
 
 
 @dataclass
-class _Access:
+class Load:
     """One load of a name: the Name, the outermost attribute it heads (if any), and the statement's order."""
 
     name: cst.Name
@@ -104,26 +72,30 @@ class FoundAccess:
 class ImportBinding(ImportAssignment):
     """A module-level import binding, with its references found on demand."""
 
-    def __init__(self, name: str, bindings: "Bindings", node: cst.CSTNode, order: int, as_name: cst.CSTNode):
+    def __init__(
+        self, name: str, bindings: "Bindings", node: cst.CSTNode, order: int, as_name: cst.CSTNode
+    ) -> None:
+        # LibCST's assignments take their Scope, which the analysis stands in for without being one (nothing reads
+        # it back: ImportAssignment's qualified names come from the import statement alone).
         super().__init__(name, bindings, node, order, as_name)  # type: ignore[arg-type]
         self.bindings = bindings
 
     @property
-    def references(self) -> List[FoundAccess]:  # type: ignore[override]
+    def references(self) -> List[FoundAccess]:  # type: ignore[override]  # ScopeProvider's shape, not its class
         return self.bindings.references(self.name)
 
 
-class _Table:
+class _Table(Generic[T]):
     """`scope.assignments` / `scope.accesses`: indexable by name."""
 
-    def __init__(self, lookup: Callable[[str], List], every: Iterable) -> None:
+    def __init__(self, lookup: Callable[[str], List[T]], every: Iterable[T]) -> None:
         self._lookup = lookup
         self._every = every
 
-    def __getitem__(self, name: str) -> List:
+    def __getitem__(self, name: str) -> List[T]:
         return self._lookup(name)
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[T]:
         return iter(self._every)
 
 
@@ -133,9 +105,10 @@ class Bindings:
     def __init__(self) -> None:
         self.imports: Dict[str, List[ImportBinding]] = {}
         self.other_bound: Set[str] = set()
-        self.loads: Dict[str, List[_Access]] = {}
+        self.loads: Dict[str, List[Load]] = {}
         self.strings: List[Tuple[int, str]] = []
-        self._last_import: Dict[str, int] = {}
+        # Name head -> the order of the last module-level import binding it.
+        self.last_import: Dict[str, int] = {}
         self._resolved: Dict[str, Dict[str, List[FoundAccess]]] = {}
         self._by_node: Dict[int, FoundAccess] = {}
         self._builtins: Dict[str, BuiltinAssignment] = {}
@@ -149,11 +122,11 @@ class Bindings:
 
     def check(self, name: str) -> None:
         """Raise Unsure unless every scope sees the same bindings of `name`'s head as the module does."""
-        head = _head(name)
+        head = head_of(name)
         safe = self._safe.get(head)
         if safe is None:
             safe = head not in self.other_bound
-            last = self._last_import.get(head)
+            last = self.last_import.get(head)
             if safe and last is not None:
                 loads = self.loads.get(head, ())
                 safe = all(access.order > last for access in loads) and not self._in_strings(head, last)
@@ -174,35 +147,36 @@ class Bindings:
             return set(bound)
         if hasattr(builtins, name):
             if name not in self._builtins:
+                # As for ImportBinding: a Scope LibCST's BuiltinAssignment stores and never reads.
                 self._builtins[name] = BuiltinAssignment(name, self)  # type: ignore[arg-type]
             return {self._builtins[name]}
         return set()
 
     @property
-    def assignments(self) -> _Table:
+    def assignments(self) -> _Table[ImportBinding]:
         every = [binding for bound in self.imports.values() for binding in bound]
         return _Table(self._assignments_of, every)
 
-    def _assignments_of(self, name: str) -> List[BaseAssignment]:
+    def _assignments_of(self, name: str) -> List[ImportBinding]:
         self.check(name)
         return list(self.imports.get(name, ()))
 
     @property
-    def accesses(self) -> _Table:
+    def accesses(self) -> _Table[FoundAccess]:
         return _Table(self._accesses_of, ())
 
     def _accesses_of(self, name: str) -> List[FoundAccess]:
         self.check(name)
-        found = self._resolve(_head(name)).get(name, [])
-        if not found and not self[name] and self._in_strings(_head(name)):
+        found = self._resolve(head_of(name)).get(name, [])
+        if not found and not self[name] and self._in_strings(head_of(name)):
             raise Unsure(name)  # a string annotation may use the name, unbound
         return found
 
     def references(self, name: str) -> List[FoundAccess]:
         self.check(name)
-        if self._in_strings(_head(name)):
+        if self._in_strings(head_of(name)):
             raise Unsure(name)
-        return self._resolve(_head(name)).get(name, [])
+        return self._resolve(head_of(name)).get(name, [])
 
     def _resolve(self, head: str) -> Dict[str, List[FoundAccess]]:
         """Every load of `head`, under the name ScopeProvider files it: the longest bound dotted prefix."""
@@ -270,364 +244,3 @@ class ScopeMap:
 
     def values(self) -> List["Bindings"]:
         return [self.bindings]
-
-
-
-# --- the walk ------------------------------------------------------------------------------------------------
-
-
-class _Walker:
-    def __init__(self) -> None:
-        self.bindings = Bindings()
-        self.order = 0
-        self.depth = 0
-        self.attribute: Optional[cst.Attribute] = None
-
-    def walk(self, node: Optional[cst.CSTNode]) -> None:
-        if node is None:
-            return
-        handler = HANDLERS.get(type(node))
-        if handler is not None:
-            handler(self, node)
-            return
-        self.children(node)
-
-    def children(self, node: cst.CSTNode) -> None:
-        for name in _child_fields(type(node)):
-            value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                self.walk(value)
-            elif isinstance(value, (tuple, list)):
-                for item in value:
-                    if isinstance(item, cst.CSTNode):
-                        self.walk(item)
-
-    def bind(self, target: cst.CSTNode) -> None:
-        """A target: its names are bound (outside this analysis); attributes and subscripts are loads."""
-        if isinstance(target, cst.Name):
-            self.bindings.other_bound.add(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self.bind(element.value)
-        elif isinstance(target, cst.StarredElement):
-            self.bind(target.value)
-        else:
-            self.walk(target)
-
-    def statement(self, node: cst.CSTNode) -> None:
-        self.order += 1
-        self.children(node)
-
-    def nested(self, node: cst.CSTNode) -> None:
-        self.depth += 1
-        self.walk(node)
-        self.depth -= 1
-
-
-def _name(walker: _Walker, node: cst.Name) -> None:
-    walker.bindings.loads.setdefault(node.value, []).append(_Access(node, walker.attribute, walker.order))
-
-
-def _attribute(walker: _Walker, node: cst.Attribute) -> None:
-    if walker.attribute is None:
-        walker.attribute = node
-        walker.walk(node.value)
-        walker.attribute = None
-    else:
-        walker.walk(node.value)
-
-
-def _call(walker: _Walker, node: cst.Call) -> None:
-    outer, walker.attribute = walker.attribute, None
-    walker.walk(node.func)
-    for arg in node.args:
-        walker.walk(arg.value)
-    walker.attribute = outer
-
-
-def _arg(walker: _Walker, node: cst.Arg) -> None:
-    walker.walk(node.value)
-
-
-def _string(walker: _Walker, node: cst.SimpleString) -> None:
-    walker.bindings.strings.append((walker.order, node.value))
-
-
-def _simple_line(walker: _Walker, node: cst.SimpleStatementLine) -> None:
-    for small in node.body:
-        walker.order += 1
-        if isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString):
-            continue  # a docstring or bare string: never an annotation
-        walker.walk(small)
-
-
-def _import(walker: _Walker, node: Union[cst.Import, cst.ImportFrom]) -> None:
-    names = node.names
-    if isinstance(names, cst.ImportStar):
-        return
-    bindings = walker.bindings
-    for alias in names:
-        target = alias.asname.name if alias.asname is not None else alias.name
-        for dotted, _ in dotted_names(target):  # type: ignore[arg-type]
-            if walker.depth:
-                bindings.other_bound.add(_head(dotted))
-                continue
-            bindings.imports.setdefault(dotted, []).append(ImportBinding(dotted, bindings, node, walker.order, target))
-            head = _head(dotted)
-            bindings._last_import[head] = max(bindings._last_import.get(head, 0), walker.order)
-
-
-def _names_bound(walker: _Walker, node: Union[cst.Global, cst.Nonlocal]) -> None:
-    for item in node.names:
-        walker.bindings.other_bound.add(item.name.value)
-
-
-def _parameters(walker: _Walker, node: cst.Parameters) -> None:
-    every = [*node.posonly_params, *node.params, node.star_arg, *node.kwonly_params, node.star_kwarg]
-    for param in every:
-        if isinstance(param, cst.Param):
-            walker.bindings.other_bound.add(param.name.value)
-            walker.walk(param.annotation)
-            walker.walk(param.default)
-
-
-def _type_parameters(walker: _Walker, node: Optional[cst.TypeParameters]) -> None:
-    if node is None:
-        return
-    for parameter in node.params:
-        walker.bindings.other_bound.add(parameter.param.name.value)
-        walker.walk(getattr(parameter.param, "bound", None))
-        walker.walk(parameter.default)
-
-
-def _function(walker: _Walker, node: cst.FunctionDef) -> None:
-    walker.order += 1
-    walker.bindings.other_bound.add(node.name.value)
-    for decorator in node.decorators:
-        walker.walk(decorator.decorator)
-    _type_parameters(walker, node.type_parameters)
-    _parameters(walker, node.params)
-    if node.returns is not None:
-        walker.walk(node.returns.annotation)
-    walker.nested(node.body)
-
-
-def _lambda(walker: _Walker, node: cst.Lambda) -> None:
-    _parameters(walker, node.params)
-    walker.nested(node.body)
-
-
-def _class(walker: _Walker, node: cst.ClassDef) -> None:
-    walker.order += 1
-    walker.bindings.other_bound.add(node.name.value)
-    for decorator in node.decorators:
-        walker.walk(decorator.decorator)
-    _type_parameters(walker, node.type_parameters)
-    for arg in (*node.bases, *node.keywords):
-        walker.walk(arg.value)
-    walker.nested(node.body)
-
-
-def _assign(walker: _Walker, node: cst.Assign) -> None:
-    for target in node.targets:
-        walker.bind(target.target)
-    walker.walk(node.value)
-
-
-def _ann_assign(walker: _Walker, node: cst.AnnAssign) -> None:
-    walker.bind(node.target)
-    walker.walk(node.annotation.annotation)
-    walker.walk(node.value)
-
-
-def _aug_assign(walker: _Walker, node: cst.AugAssign) -> None:
-    walker.bind(node.target)
-    walker.walk(node.value)
-
-
-def _for(walker: _Walker, node: cst.For) -> None:
-    walker.order += 1
-    walker.bind(node.target)
-    walker.walk(node.iter)
-    walker.walk(node.body)
-    walker.walk(node.orelse)
-
-
-def _comp_for(walker: _Walker, node: cst.CompFor) -> None:
-    walker.bind(node.target)
-    walker.walk(node.iter)
-    for condition in node.ifs:
-        walker.walk(condition.test)
-    walker.walk(node.inner_for_in)
-
-
-def _with_item(walker: _Walker, node: cst.WithItem) -> None:
-    walker.walk(node.item)
-    if node.asname is not None:
-        walker.bind(node.asname.name)
-
-
-def _handler(walker: _Walker, node: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> None:
-    walker.walk(node.type)
-    if node.name is not None:
-        walker.bind(node.name.name)
-    walker.walk(node.body)
-
-
-def _named(walker: _Walker, node: cst.NamedExpr) -> None:
-    walker.bind(node.target)
-    walker.walk(node.value)
-
-
-def _del(walker: _Walker, node: cst.Del) -> None:
-    walker.bind(node.target)
-
-
-def _match_case(walker: _Walker, node: cst.MatchCase) -> None:
-    # Every name in a pattern counts as bound (captures and class patterns alike): rare enough not to refine.
-    class Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            walker.bindings.other_bound.add(name.value)
-
-    node.pattern.visit(Names())
-    walker.walk(node.guard)
-    walker.walk(node.body)
-
-
-def _type_alias(walker: _Walker, node: cst.TypeAlias) -> None:
-    walker.bindings.other_bound.add(node.name.value)
-    _type_parameters(walker, node.type_parameters)
-    walker.walk(node.value)
-
-
-def _compound(walker: _Walker, node: cst.CSTNode) -> None:
-    walker.statement(node)
-
-
-HANDLERS = {
-    cst.Name: _name,
-    cst.Attribute: _attribute,
-    cst.Call: _call,
-    cst.Arg: _arg,
-    cst.SimpleString: _string,
-    cst.SimpleStatementLine: _simple_line,
-    cst.Import: _import,
-    cst.ImportFrom: _import,
-    cst.Global: _names_bound,
-    cst.Nonlocal: _names_bound,
-    cst.FunctionDef: _function,
-    cst.Lambda: _lambda,
-    cst.ClassDef: _class,
-    cst.Assign: _assign,
-    cst.AnnAssign: _ann_assign,
-    cst.AugAssign: _aug_assign,
-    cst.For: _for,
-    cst.CompFor: _comp_for,
-    cst.WithItem: _with_item,
-    cst.ExceptHandler: _handler,
-    cst.ExceptStarHandler: _handler,
-    cst.NamedExpr: _named,
-    cst.Del: _del,
-    cst.MatchCase: _match_case,
-    cst.TypeAlias: _type_alias,
-    cst.If: _compound,
-    cst.While: _compound,
-    cst.Try: _compound,
-    cst.TryStar: _compound,
-    cst.With: _compound,
-    cst.Match: _compound,
-}
-
-
-def analyse(module: cst.Module) -> ScopeMap:
-    walker = _Walker()
-    for statement in module.body:
-        walker.walk(statement)
-    return ScopeMap(walker.bindings)
-
-
-# --- comparing with ScopeProvider (the property test and scripts/typing_generics_bindings_check.py) ----------
-
-# Names whose freedom typing-generics asks about: the typing names it may add, and `typing` itself.
-FREEDOM_NAMES: Tuple[str, ...] = ("typing", "List", "Dict", "Set", "FrozenSet", "Tuple", "Type", "Optional", "Union")
-
-
-def _qualified(scope: object, node: Union[str, cst.CSTNode]) -> Set[str]:
-    return {item.name for item in scope.get_qualified_names_for(node)}  # type: ignore[attr-defined]
-
-
-def _imports_of(scope: object, name: str) -> Set[int]:
-    return {id(item.node) for item in scope[name] if isinstance(item, ImportAssignment)}  # type: ignore[index]
-
-
-def disagreements(module: cst.Module, fast: ScopeMap, slow: Mapping, found: List[str]) -> bool:
-    """Append to `found` every verdict where the analysis and ScopeProvider differ; True when the analysis was
-    unsure of at least one name (those verdicts are left out)."""
-    unsure = False
-    bindings = fast.bindings
-    names: List[cst.BaseExpression] = []
-
-    class Loads(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> bool:
-            return False
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-            return False
-
-        def visit_Name(self, node: cst.Name) -> None:
-            names.append(node)
-
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            names.append(node)
-            node.value.visit(self)
-            return False
-
-    module.visit(Loads())
-    for node in names:
-        scope = slow.get(node)
-        if scope is None:
-            continue
-        head = node
-        while isinstance(head, cst.Attribute):
-            head = head.value
-        try:
-            verdict = _qualified(bindings, node)
-            imports = _imports_of(bindings, head.value) if isinstance(head, cst.Name) else set()
-        except Unsure:
-            unsure = True
-            continue
-        expected = _qualified(scope, node)
-        if verdict != expected:
-            found.append(f"{cst.Module([]).code_for_node(node)}: {sorted(verdict)} != {sorted(expected)}")
-        if isinstance(head, cst.Name) and imports != _imports_of(scope, head.value):
-            found.append(f"{head.value}: import bindings differ")
-    scopes = {scope for scope in slow.values() if scope is not None}
-    for name in FREEDOM_NAMES:
-        try:
-            assigned = {id(item.node) for item in bindings.assignments[name]}
-            unbound = any(not access.referents for access in bindings.accesses[name])
-        except Unsure:
-            unsure = True
-            continue
-        expected_assigned = {
-            id(item.node) for scope in scopes for item in scope.assignments[name] if isinstance(item, ImportAssignment)
-        }
-        expected_unbound = any(not access.referents for scope in scopes for access in scope.accesses[name])
-        if (assigned, unbound) != (expected_assigned, expected_unbound):
-            found.append(f"{name}: freedom differs")
-    module_scope = slow[module]
-    for binding in bindings.assignments:
-        try:
-            references = {id(access.node) for access in binding.references}
-        except Unsure:
-            unsure = True
-            continue
-        expected_references = {
-            id(access.node)
-            for item in module_scope.assignments[binding.name]
-            if isinstance(item, ImportAssignment) and item.node is binding.node
-            for access in item.references
-        }
-        if references != expected_references:
-            found.append(f"{binding.name}: references differ")
-    return unsure

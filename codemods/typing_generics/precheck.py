@@ -133,14 +133,15 @@ def _last_name(node: ast.AST) -> Optional[str]:
 
 def _typing_contexts(tree: ast.Module, source: bytes) -> Tuple[List[ast.AST], Set[str]]:
     """Every expression in a typing context, and the names imported from the modules whose classes are aliased."""
-    contexts: List[ast.AST] = []
+    contexts: List[Optional[ast.AST]] = []  # None for a missing annotation or value, dropped at the end
     imported: Set[str] = set()
     for statement in _statements(tree):
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             arguments = statement.args
             for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
                 contexts.append(argument.annotation)
-            contexts.extend([arguments.vararg and arguments.vararg.annotation, arguments.kwarg and arguments.kwarg.annotation])
+            for star in (arguments.vararg, arguments.kwarg):
+                contexts.append(star.annotation if star is not None else None)
             contexts.append(statement.returns)
         elif isinstance(statement, ast.AnnAssign):
             contexts.extend([statement.annotation, statement.value])
