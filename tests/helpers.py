@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 import subprocess
 import sys
+import sysconfig
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from stylefix.config import Config, ModuleIndex, build_config
@@ -16,6 +17,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STYLEFIX = [str(Path(sys.executable).parent / "stylefix")]
 # A root with no files: nothing on disk changes what the codemods see.
 NO_PROJECT = PROJECT_ROOT / "tests" / "no_such_project"
+SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
+
+# A file that only sort-imports changes, and what it makes of it.
+UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
+SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
+# The same imports alone, for files that other code is appended to.
+UNSORTED_IMPORTS = "import sys\nimport os\n"
+SORTED_IMPORTS = "import os\nimport sys\n"
+# A file that no codemod changes.
+CLEAN = "import os\n\nprint(os)\n"
 
 
 def make_config(root: Path, table: Optional[Mapping[str, Any]] = None, pyproject: Optional[Mapping] = None) -> Config:
