@@ -1,9 +1,10 @@
 """Shared test helpers: real configs, real fix_source runs, real CLI subprocesses."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import os
 from pathlib import Path
 import subprocess
 import sys
+import sysconfig
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from stylefix.config import Config, ModuleIndex, build_config
@@ -14,6 +15,18 @@ from stylefix.results import Change
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The installed console script, exactly what users run.
 STYLEFIX = [str(Path(sys.executable).parent / "stylefix")]
+# A root with no files: nothing on disk changes what the codemods see.
+NO_PROJECT = PROJECT_ROOT / "tests" / "no_such_project"
+SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
+
+# A file that only sort-imports changes, and what it makes of it.
+UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
+SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
+# The same imports alone, for files that other code is appended to.
+UNSORTED_IMPORTS = "import sys\nimport os\n"
+SORTED_IMPORTS = "import os\nimport sys\n"
+# A file that no codemod changes.
+CLEAN = "import os\n\nprint(os)\n"
 
 
 def make_config(root: Path, table: Optional[Mapping[str, Any]] = None, pyproject: Optional[Mapping] = None) -> Config:
@@ -27,7 +40,37 @@ class Applied:
     output: str
     changes: Tuple[Change, ...]
     second_pass_changes: Tuple[Change, ...]
+    # As the engine reports them: `path:line:column: codemod: message`.
     warnings: Tuple[str, ...] = ()
+    second_pass_output: str = ""
+
+
+def apply_codemods(
+    source: str,
+    names: Optional[Sequence[str]],
+    path: str = "example.py",
+    root: Optional[Path] = None,
+    table: Optional[Mapping[str, Any]] = None,
+    project_modules: Sequence[str] = (),
+) -> Applied:
+    """Run the named codemods (None: those the configuration enables) through the real engine, then again on
+    their own output.
+
+    The safety net is on, except for syntax newer than the running Python can parse (it refuses such files)."""
+    root = root or NO_PROJECT
+    config = replace(make_config(root, table), project_modules=ModuleIndex(names=frozenset(project_modules)))
+    file_path = root / path
+    encoded = source.encode("utf-8")
+    safe = cpython_error(encoded) is None
+    first = fix_source(encoded, file_path, config, names=names, safe=safe)
+    second = fix_source(first.source, file_path, config, names=names, safe=safe)
+    return Applied(
+        output=first.source.decode("utf-8"),
+        changes=first.changes,
+        second_pass_changes=second.changes,
+        warnings=first.warnings,
+        second_pass_output=second.source.decode("utf-8"),
+    )
 
 
 def apply_codemod(
@@ -39,23 +82,11 @@ def apply_codemod(
     table: Optional[Mapping[str, Any]] = None,
     project_modules: Sequence[str] = (),
 ) -> Applied:
-    """Run one codemod through the real engine and run it again on its own output.
-
-    The safety net is on, except for syntax newer than the running Python can parse (it refuses such files)."""
-    from dataclasses import replace
-
-    root = root or PROJECT_ROOT / "tests" / "no_such_project"
+    """One codemod with its `[tool.stylefix.<codemod>]` options; see `apply_codemods`."""
     stylefix_table: Dict[str, Any] = dict(table or {})
     if options:
         stylefix_table[codemod] = dict(options)
-    config = make_config(root, stylefix_table)
-    config = replace(config, project_modules=ModuleIndex(names=frozenset(project_modules)))
-    file_path = root / path
-    encoded = source.encode("utf-8")
-    safe = cpython_error(encoded) is None
-    first = fix_source(encoded, file_path, config, names=[codemod], safe=safe)
-    second = fix_source(first.source, file_path, config, names=[codemod], safe=safe)
-    return Applied(first.source.decode("utf-8"), first.changes, second.changes, first.warnings)
+    return apply_codemods(source, [codemod], path, root, stylefix_table, project_modules)
 
 
 def run_cli(

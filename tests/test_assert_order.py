@@ -1,32 +1,28 @@
 """assert-order: table-driven cases, input and exact output, each also run a second time."""
-from dataclasses import dataclass, field
 import pytest
-from typing import Any, Dict, List, Optional
+from typing import Any, List
 
 import libcst as cst
 
+from tests.cases import Case, case_id, run_case
 from tests.helpers import apply_codemod
 
 CODEMOD = "assert-order"
 TEST_PATH = "test_example.py"
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    before: str
-    after: str
-    options: Dict[str, Any] = field(default_factory=dict)
-    path: str = TEST_PATH
+def fixes(name: str, before: str, after: str, **fields: Any) -> Case:
+    """A case in a test file unless `path` says otherwise: assert-order acts on test files by default."""
+    return Case(name, before, after, **{"path": TEST_PATH, **fields})
 
 
 def flips(name: str, actual: str, expected: str, operator: str = "==") -> Case:
     """A one-line assert whose operands trade places."""
-    return Case(name, f"assert {actual} {operator} {expected}\n", f"assert {expected} {operator} {actual}\n")
+    return fixes(name, f"assert {actual} {operator} {expected}\n", f"assert {expected} {operator} {actual}\n")
 
 
-def stays(name: str, source: str, options: Optional[Dict[str, Any]] = None) -> Case:
-    return Case(name, source, source, dict(options or {}))
+def stays(name: str, source: str, **fields: Any) -> Case:
+    return fixes(name, source, source, **fields)
 
 
 EXPECTED_LIKE_CASES: List[Case] = [
@@ -129,156 +125,156 @@ LEFT_ALONE_CASES: List[Case] = [
 ]
 
 MESSAGE_AND_LAYOUT_CASES: List[Case] = [
-    Case("message kept", 'assert result == 3, "total"\n', 'assert 3 == result, "total"\n'),
-    Case(
+    fixes("message kept", 'assert result == 3, "total"\n', 'assert 3 == result, "total"\n'),
+    fixes(
         "f-string message kept",
         'assert response.status == 200, f"got {response.status}"\n',
         'assert 200 == response.status, f"got {response.status}"\n',
     ),
-    Case("parenthesised comparison", "assert (result == 3)\n", "assert (3 == result)\n"),
-    Case("no space after assert before parentheses", "assert(result == 3)\n", "assert(3 == result)\n"),
-    Case("no space after assert, operand in parentheses", "assert(result)==3\n", "assert 3==(result)\n"),
-    Case("no space, string after swap", "assert(result)=='a'\n", "assert'a'==(result)\n"),
-    Case("spacing around the operator kept", "assert result  ==3\n", "assert 3  ==result\n"),
-    Case("trailing comment of the line kept", "assert result == 3  # why\n", "assert 3 == result  # why\n"),
-    Case(
+    fixes("parenthesised comparison", "assert (result == 3)\n", "assert (3 == result)\n"),
+    fixes("no space after assert before parentheses", "assert(result == 3)\n", "assert(3 == result)\n"),
+    fixes("no space after assert, operand in parentheses", "assert(result)==3\n", "assert 3==(result)\n"),
+    fixes("no space, string after swap", "assert(result)=='a'\n", "assert'a'==(result)\n"),
+    fixes("spacing around the operator kept", "assert result  ==3\n", "assert 3  ==result\n"),
+    fixes("trailing comment of the line kept", "assert result == 3  # why\n", "assert 3 == result  # why\n"),
+    fixes(
         "comment after the left operand travels with it",
         "assert (\n    result  # comment\n    == 3\n)\n",
         "assert (\n    3\n    == result  # comment\n)\n",
     ),
-    Case(
+    fixes(
         "comment after the right operand travels with it",
         "assert (\n    result\n    == 3  # three\n)\n",
         "assert (\n    3  # three\n    == result\n)\n",
     ),
-    Case(
+    fixes(
         "comments after both operands trade places with them",
         "assert (\n    result  # actual\n    == 3  # expected\n), 'msg'\n",
         "assert (\n    3  # expected\n    == result  # actual\n), 'msg'\n",
     ),
-    Case(
+    fixes(
         "closing parenthesis on the operand line keeps the comment in place",
         "assert (result  # comment\n        == 3)\n",
         "assert (3  # comment\n        == result)\n",
     ),
-    Case(
+    fixes(
         "own-line comment between the operands stays",
         "assert (\n    result\n    # compare with the constant\n    == MAX_TRAFFIC\n)\n",
         "assert (\n    MAX_TRAFFIC\n    # compare with the constant\n    == result\n)\n",
     ),
-    Case(
+    fixes(
         "comment after the operator stays",
         "assert (\n    result ==  # operator\n    3\n)\n",
         "assert (\n    3 ==  # operator\n    result\n)\n",
     ),
-    Case(
+    fixes(
         "comment after the opening parenthesis stays",
         "assert (  # why\n    result == 3\n)\n",
         "assert (  # why\n    3 == result\n)\n",
     ),
-    Case(
+    fixes(
         "operand with its own parentheses and comment moves whole",
         "assert (  # the value\n    result\n) == 3\n",
         "assert 3 == (  # the value\n    result\n)\n",
     ),
-    Case(
+    fixes(
         "multi-line expected container with comments",
         'assert result == {\n    "a": 1,  # one\n    # two\n    "b": 2,\n}\n',
         'assert {\n    "a": 1,  # one\n    # two\n    "b": 2,\n} == result\n',
     ),
-    Case(
+    fixes(
         "multi-line actual call",
         "assert compute(\n    1,  # first\n    2,\n) == expected_value\n",
         "assert expected_value == compute(\n    1,  # first\n    2,\n)\n",
     ),
-    Case(
+    fixes(
         "double parentheses",
         "assert ((\n    result  # comment\n    != 3\n))\n",
         "assert ((\n    3\n    != result  # comment\n))\n",
     ),
-    Case("backslash continuation", "assert result == \\\n    3  # c\n", "assert 3 == \\\n    result  # c\n"),
-    Case(
+    fixes("backslash continuation", "assert result == \\\n    3  # c\n", "assert 3 == \\\n    result  # c\n"),
+    fixes(
         "semicolons",
         "assert result == 3; assert other == 4; x = 1\n",
         "assert 3 == result; assert 4 == other; x = 1\n",
     ),
-    Case(
+    fixes(
         "CRLF line endings",
         "assert (\r\n    result  # c\r\n    == 3\r\n)\r\n",
         "assert (\r\n    3\r\n    == result  # c\r\n)\r\n",
     ),
-    Case("no newline at end of file", "assert result == 3", "assert 3 == result"),
+    fixes("no newline at end of file", "assert result == 3", "assert 3 == result"),
 ]
 
 REALIGN_CASES: List[Case] = [
-    Case(
+    fixes(
         "expected value aligned inside its brackets moves left with its lines",
         "def test_p():\n    assert list(partition(3, range(4))) == [(0, 1, 2),\n"
         "                                            (3, -1, -1)]\n",
         "def test_p():\n    assert [(0, 1, 2),\n            (3, -1, -1)] == list(partition(3, range(4)))\n",
     ),
-    Case(
+    fixes(
         "actual value aligned inside its brackets moves right with its lines",
         "def test_k():\n    assert ''.join(map(first,\n"
         "                       partitionby(identity, 'Khh'))) == 'Khan!'\n",
         "def test_k():\n    assert 'Khan!' == ''.join(map(first,\n"
         "                                  partitionby(identity, 'Khh')))\n",
     ),
-    Case(
+    fixes(
         "hanging indents stay",
         "def test_h():\n    assert get(x) == {\n        'x': 1,\n    }\n"
         "    assert build(\n        1,\n    ) == EXPECTED\n",
         "def test_h():\n    assert {\n        'x': 1,\n    } == get(x)\n"
         "    assert EXPECTED == build(\n        1,\n    )\n",
     ),
-    Case(
+    fixes(
         "both operands aligned, nested brackets and comment lines",
         "assert f(a,\n         g(b,\n           c)) == [1,\n                   # two\n                   2]\n",
         "assert [1,\n        # two\n        2] == f(a,\n                g(b,\n                  c))\n",
     ),
-    Case(
+    fixes(
         "after another statement on the line",
         "x = 1; assert f(a,\n                b) == 3\n",
         "x = 1; assert 3 == f(a,\n                     b)\n",
     ),
-    Case(
+    fixes(
         "closing bracket aligned with the opening one moves along",
         "assert result == [\n                  1,\n                 ]\n",
         "assert [\n        1,\n       ] == result\n",
     ),
-    Case(
+    fixes(
         "operands on lines of their own keep their columns",
         "assert (\n    f(a,\n      b)\n    == [1,\n        2]\n)\n",
         "assert (\n    [1,\n     2]\n    == f(a,\n         b)\n)\n",
     ),
-    Case(
+    fixes(
         "tab in a continuation line: left as it is",
         "assert f(a,\n\t b) == 3\n",
         "assert 3 == f(a,\n\t b)\n",
     ),
-    Case(
+    fixes(
         "backslash continuation between the operands",
         "def test_g():\n    assert groupby(0, rows) == \\\n        {1: [(1, 2)],\n         2: [(2, 2)]}\n"
         "    assert topk(2, [{'a': 1},\n                    {'a': 2}]) == \\\n        ({'a': 2},)\n",
         "def test_g():\n    assert {1: [(1, 2)],\n            2: [(2, 2)]} == \\\n        groupby(0, rows)\n"
         "    assert ({'a': 2},) == \\\n        topk(2, [{'a': 1},\n                 {'a': 2}])\n",
     ),
-    Case(
+    fixes(
         "comment ending in a backslash is no continuation",
         "def test_g():\n    assert (  # c:\\\n        f(a,\n          b) == 3)\n",
         "def test_g():\n    assert (  # c:\\\n        3 == f(a,\n               b))\n",
     ),
-    Case(
+    fixes(
         "backslash continuation inside a moved operand: left as it is",
         "assert f(a) + \\\n    g(b,\n      c) == 3\n",
         "assert 3 == f(a) + \\\n    g(b,\n      c)\n",
     ),
-    Case(
+    fixes(
         "continuation line less indented than the block: left as it is",
         "def test_x():\n    assert f(a,\n  b) == 3\n",
         "def test_x():\n    assert 3 == f(a,\n  b)\n",
     ),
-    Case(
+    fixes(
         "one-line body: left as it is",
         "if ok: assert f(a,\n               b) == 3\n",
         "if ok: assert 3 == f(a,\n               b)\n",
@@ -286,14 +282,14 @@ REALIGN_CASES: List[Case] = [
 ]
 
 NESTING_CASES: List[Case] = [
-    Case(
+    fixes(
         "test function and class",
         "class TestTotal:\n    def test_total(self):\n        assert total() == 3\n\n\n"
         "def test_other():\n    def helper():\n        assert helper_result == EXPECTED\n    assert other() == 4\n",
         "class TestTotal:\n    def test_total(self):\n        assert 3 == total()\n\n\n"
         "def test_other():\n    def helper():\n        assert EXPECTED == helper_result\n    assert 4 == other()\n",
     ),
-    Case(
+    fixes(
         "compound statements",
         "async def test_all():\n    if ok == 1:\n        assert a == 1\n    elif ok == 2:\n        assert a == 2\n"
         "    else:\n        assert a == 3\n    for item in items:\n        assert item == 4\n"
@@ -306,17 +302,17 @@ NESTING_CASES: List[Case] = [
         "    async with actx():\n        assert 7 == a\n    try:\n        assert 8 == a\n    except E:\n"
         "        assert 9 == a\n    else:\n        assert 10 == a\n    finally:\n        assert 11 == a\n",
     ),
-    Case(
+    fixes(
         "match and except star",
         "match command:\n    case [x]:\n        assert x == 1\ntry:\n    pass\nexcept* E:\n    assert a == 2\n",
         "match command:\n    case [x]:\n        assert 1 == x\ntry:\n    pass\nexcept* E:\n    assert 2 == a\n",
     ),
-    Case(
+    fixes(
         "one-line bodies",
         "if ok: assert result == 1\nelse: assert result == 2\nfor x in y: assert x == 3; assert x != 4\n",
         "if ok: assert 1 == result\nelse: assert 2 == result\nfor x in y: assert 3 == x; assert 4 != x\n",
     ),
-    Case(
+    fixes(
         "decorators and defaults are not asserts",
         "@pytest.mark.parametrize('x', [a == 1])\ndef test_x(x=y == 2):\n    assert x == 3\n",
         "@pytest.mark.parametrize('x', [a == 1])\ndef test_x(x=y == 2):\n    assert 3 == x\n",
@@ -326,32 +322,32 @@ NESTING_CASES: List[Case] = [
 SKIP_CASES: List[Case] = [
     stays("skip directive", "assert result == 3  # stylefix: skip\n"),
     stays("skip directive naming this codemod", "assert result == 3  # stylefix: skip[assert-order]\n"),
-    Case(
+    fixes(
         "skip directive naming another codemod",
         "assert result == 3  # stylefix: skip[sort-imports]\n",
         "assert 3 == result  # stylefix: skip[sort-imports]\n",
     ),
-    Case(
+    fixes(
         "skip on the last line of a multi-line assert",
         "assert (\n    result\n    == 3\n)  # stylefix: skip\nassert result == 4\n",
         "assert (\n    result\n    == 3\n)  # stylefix: skip\nassert 4 == result\n",
     ),
-    Case(
+    fixes(
         "skip on a one-line body",
         "if ok: assert result == 1  # stylefix: skip\nelse: assert result == 2\n",
         "if ok: assert result == 1  # stylefix: skip\nelse: assert 2 == result\n",
     ),
-    Case(
+    fixes(
         "skip on an elif one-line body",
         "if ok: assert result == 1\nelif other: assert result == 2  # stylefix: skip\nelse: assert result == 3\n",
         "if ok: assert 1 == result\nelif other: assert result == 2  # stylefix: skip\nelse: assert 3 == result\n",
     ),
-    Case(
+    fixes(
         "skip on a multi-line header of a one-line body",
         "if (  # stylefix: skip\n    ok\n): assert result == 1\nassert result == 2\n",
         "if (  # stylefix: skip\n    ok\n): assert result == 1\nassert 2 == result\n",
     ),
-    Case(
+    fixes(
         "skip on a compound header does not reach its indented body",
         "if ok:  # stylefix: skip\n    assert result == 1\n",
         "if ok:  # stylefix: skip\n    assert 1 == result\n",
@@ -363,38 +359,38 @@ UNITTEST = {"unittest": True}
 
 UNITTEST_CASES: List[Case] = [
     stays("unittest calls untouched by default", "self.assertEqual(result, 3)\n"),
-    Case("positional", "self.assertEqual(result, 3)\n", "self.assertEqual(3, result)\n", UNITTEST),
-    Case(
+    fixes("positional", "self.assertEqual(result, 3)\n", "self.assertEqual(3, result)\n", options=UNITTEST),
+    fixes(
         "positional with message",
         'self.assertEqual(result, 3, "total")\n',
         'self.assertEqual(3, result, "total")\n',
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "keywords",
         "self.assertEqual(first=result, second=3)\n",
         "self.assertEqual(first=3, second=result)\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "keywords in reverse order",
         "self.assertNotEqual(second=3, first=result, msg='m')\n",
         "self.assertNotEqual(second=result, first=3, msg='m')\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "positional and keyword",
         "self.assertEqual(result, second=3, msg='m')\n",
         "self.assertEqual(3, second=result, msg='m')\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "places and delta untouched",
         "self.assertAlmostEqual(ratio, 0.5, places=2)\nself.assertNotAlmostEqual(ratio, 0.5, 3, 'm', None)\n",
         "self.assertAlmostEqual(0.5, ratio, places=2)\nself.assertNotAlmostEqual(0.5, ratio, 3, 'm', None)\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "every relative",
         "self.assertCountEqual(rows, [1])\nself.assertMultiLineEqual(text, 'a')\nself.assertDictEqual(d, {})\n"
         "self.assertListEqual(l, [])\nself.assertTupleEqual(t, ())\nself.assertSetEqual(s, {1})\n"
@@ -404,74 +400,74 @@ UNITTEST_CASES: List[Case] = [
         "self.assertListEqual([], l)\nself.assertTupleEqual((), t)\nself.assertSetEqual({1}, s)\n"
         "self.assertSequenceEqual([2], q)\nself.assertEquals(1, v)\nself.assertNotEquals(2, v)\n"
         "self.assertAlmostEquals(0.1, v)\nself.assertNotAlmostEquals(0.2, v)\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "method-specific keywords",
         "self.assertDictEqual(d1=config, d2=EXPECTED_CONFIG)\n"
         "self.assertSequenceEqual(rows, seq2=[1], seq_type=list)\n",
         "self.assertDictEqual(d1=EXPECTED_CONFIG, d2=config)\n"
         "self.assertSequenceEqual([1], seq2=rows, seq_type=list)\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "multi-line call with comments",
         "self.assertEqual(\n    result,  # actual\n    3,\n    'msg',\n)\n",
         "self.assertEqual(\n    3,\n    result,  # actual\n    'msg',\n)\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "multi-line call without a trailing comma",
         "self.assertEqual(\n    result,  # actual\n    3\n)\n",
         "self.assertEqual(\n    3,\n    result  # actual\n)\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "one-line bodies",
         "with self.subTest(): self.assertEqual(result, 3)\n"
         "for v in vs: self.assertEqual(v, 1); self.assertEqual(v, 2)\n",
         "with self.subTest(): self.assertEqual(3, result)\n"
         "for v in vs: self.assertEqual(1, v); self.assertEqual(2, v)\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
     stays(
         "calls inside other expressions",
         "checks = [self.assertEqual(value, 1) for value in values]\nreturn self.assertEqual(result, 3)\n"
         "print(self.assertEqual(result, 3))\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "asserts and unittest calls on one line",
         "assert result == 3; self.assertEqual(result, 4)\n",
         "assert 3 == result; self.assertEqual(4, result)\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    Case(
+    fixes(
         "aligned arguments follow their values",
         "class T:\n    def test_u(self):\n        self.assertEqual(list(chunked('ABC',\n"
         "                                      2)), [['A', 'B'],\n"
         "                                            ['C']])\n",
         "class T:\n    def test_u(self):\n        self.assertEqual([['A', 'B'],\n"
         "                          ['C']], list(chunked('ABC',\n                                               2)))\n",
-        UNITTEST,
+        options=UNITTEST,
     ),
-    stays("already in order", "self.assertEqual(3, result)\nself.assertEqual(second=result, first=3)\n", UNITTEST),
-    stays("both actual-like", "self.assertEqual(len(rows), count)\n", UNITTEST),
-    stays("star arguments", "self.assertEqual(*pair)\nself.assertEqual(result, *rest)\n", UNITTEST),
-    stays("keyword arguments only", "self.assertEqual(**kwargs)\n", UNITTEST),
-    stays("a single argument", "self.assertEqual(result)\nself.assertEqual(result, msg=3)\n", UNITTEST),
-    stays("not on self", "case.assertEqual(result, 3)\nassertEqual(result, 3)\n", UNITTEST),
-    stays("other assert methods", "self.assertIs(result, None)\nself.assertIn(result, [1])\n", UNITTEST),
-    stays("skip directive", "self.assertEqual(result, 3)  # stylefix: skip\n", UNITTEST),
+    stays("already in order", "self.assertEqual(3, result)\nself.assertEqual(second=result, first=3)\n", options=UNITTEST),
+    stays("both actual-like", "self.assertEqual(len(rows), count)\n", options=UNITTEST),
+    stays("star arguments", "self.assertEqual(*pair)\nself.assertEqual(result, *rest)\n", options=UNITTEST),
+    stays("keyword arguments only", "self.assertEqual(**kwargs)\n", options=UNITTEST),
+    stays("a single argument", "self.assertEqual(result)\nself.assertEqual(result, msg=3)\n", options=UNITTEST),
+    stays("not on self", "case.assertEqual(result, 3)\nassertEqual(result, 3)\n", options=UNITTEST),
+    stays("other assert methods", "self.assertIs(result, None)\nself.assertIn(result, [1])\n", options=UNITTEST),
+    stays("skip directive", "self.assertEqual(result, 3)  # stylefix: skip\n", options=UNITTEST),
 ]
 
 SCOPE_CASES: List[Case] = [
-    Case("non-test file untouched by default", "assert result == 3\n", "assert result == 3\n", path="helpers.py"),
-    Case("non-test file with scope all", "assert result == 3\n", "assert 3 == result\n", {"scope": "all"}, "lib.py"),
-    Case("test file with scope all", "assert result == 3\n", "assert 3 == result\n", {"scope": "all"}),
-    Case("test file by suffix", "assert result == 3\n", "assert 3 == result\n", path="total_test.py"),
-    Case("test file in a directory", "assert result == 3\n", "assert 3 == result\n", path="tests/unit/test_total.py"),
-    Case("conftest is not a test file", "assert result == 3\n", "assert result == 3\n", path="conftest.py"),
+    fixes("non-test file untouched by default", "assert result == 3\n", "assert result == 3\n", path="helpers.py"),
+    fixes("non-test file with scope all", "assert result == 3\n", "assert 3 == result\n", options={"scope": "all"}, path="lib.py"),
+    fixes("test file with scope all", "assert result == 3\n", "assert 3 == result\n", options={"scope": "all"}),
+    fixes("test file by suffix", "assert result == 3\n", "assert 3 == result\n", path="total_test.py"),
+    fixes("test file in a directory", "assert result == 3\n", "assert 3 == result\n", path="tests/unit/test_total.py"),
+    fixes("conftest is not a test file", "assert result == 3\n", "assert result == 3\n", path="conftest.py"),
 ]
 
 ALL_CASES: List[Case] = (
@@ -486,15 +482,12 @@ ALL_CASES: List[Case] = (
 )
 
 
-@pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case.name)
+@pytest.mark.parametrize("case", ALL_CASES, ids=case_id)
 def test_WHEN_assert_order_applied_THEN_output_is_exact_AND_second_pass_changes_nothing(case: Case) -> None:
-    applied = apply_codemod(case.before, CODEMOD, path=case.path, options=case.options)
-
-    assert case.after == applied.output
-    assert () == applied.second_pass_changes
+    run_case(case, [CODEMOD])
 
 
-@pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case.name)
+@pytest.mark.parametrize("case", ALL_CASES, ids=case_id)
 def test_WHEN_assert_order_applied_THEN_one_change_reported_per_swap(case: Case) -> None:
     applied = apply_codemod(case.before, CODEMOD, path=case.path, options=case.options)
 

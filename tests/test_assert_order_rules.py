@@ -8,8 +8,10 @@ import libcst as cst
 from stylefix.codemod import FileContext
 from stylefix.codemods.assert_order.transform import AssertOrder, is_expected_like, short_code, should_swap
 from stylefix.config import is_test_file
-from tests.helpers import apply_codemod, make_config, run_cli, write_files
-from tests.test_assert_order import ALL_CASES, CODEMOD, Case
+from stylefix.engine import fix_source
+from tests.cases import Case, case_id, run_case
+from tests.helpers import NO_PROJECT, make_config, run_cli, write_files
+from tests.test_assert_order import ALL_CASES, CODEMOD
 
 EXPECTED_LIKE: Tuple[str, ...] = (
     "3",
@@ -102,57 +104,77 @@ def test_WHEN_swap_decided_THEN_only_actual_before_expected_swaps(actual_code: s
     assert False is should_swap(expected, actual)
 
 
-MESSAGE_CASES: List[Tuple[str, Dict[str, Any], List[Tuple[int, str]]]] = [
-    ("assert result == 3\n", {}, [(1, "assert result == 3 -> assert 3 == result")]),
-    ("x = 1\n\nassert result != None, 'm'\n", {}, [(3, "assert result != None -> assert None != result")]),
-    (
-        "def test_x():\n    assert (\n        result  # c\n        == [\n            1,\n        ]\n    )\n",
-        {},
-        # the change is located at its comparison, which starts inside the parentheses
-        [(3, "assert result == [ 1, ] -> assert [ 1, ] == result")],
+MESSAGE_CASES: List[Case] = [
+    Case(
+        "one assert",
+        "assert result == 3\n",
+        "assert 3 == result\n",
+        path="test_x.py",
+        changes=((1, "assert result == 3 -> assert 3 == result"),),
     ),
-    (
+    Case(
+        "assert with a message below other code",
+        "x = 1\n\nassert result != None, 'm'\n",
+        "x = 1\n\nassert None != result, 'm'\n",
+        path="test_x.py",
+        changes=((3, "assert result != None -> assert None != result"),),
+    ),
+    Case(
+        "multi-line comparison inside parentheses",
+        "def test_x():\n    assert (\n        result  # c\n        == [\n            1,\n        ]\n    )\n",
+        "def test_x():\n    assert (\n        [\n         1,\n        ]\n        == result  # c\n    )\n",
+        path="test_x.py",
+        # the change is located at its comparison, which starts inside the parentheses
+        changes=((3, "assert result == [ 1, ] -> assert [ 1, ] == result"),),
+    ),
+    Case(
+        "long operand shortened",
         "assert response.json()['items'][0]['attributes']['name'] == EXPECTED_NAME\n",
-        {},
-        [
+        "assert EXPECTED_NAME == response.json()['items'][0]['attributes']['name']\n",
+        path="test_x.py",
+        changes=(
             (
                 1,
                 (
                     "assert response.json()['items'][0]['attribut... == EXPECTED_NAME"
                     " -> assert EXPECTED_NAME == response.json()['items'][0]['attribut..."
                 ),
-            )
-        ],
+            ),
+        ),
     ),
-    (
+    Case(
+        "several asserts on a line and a one-line body",
         "assert a == 1; assert b == 2\nif ok: assert c == 3\n",
-        {},
-        [
+        "assert 1 == a; assert 2 == b\nif ok: assert 3 == c\n",
+        path="test_x.py",
+        changes=(
             (1, "assert a == 1 -> assert 1 == a"),
             (1, "assert b == 2 -> assert 2 == b"),
             (2, "assert c == 3 -> assert 3 == c"),
-        ],
+        ),
     ),
-    (
+    Case(
+        "multi-line unittest call",
         "class TestX:\n    def test_x(self):\n        self.assertEqual(\n            result, 3, 'm'\n        )\n",
-        {"unittest": True},
-        [(3, "self.assertEqual(result, 3, ...) -> self.assertEqual(3, result, ...)")],
+        "class TestX:\n    def test_x(self):\n        self.assertEqual(\n            3, result, 'm'\n        )\n",
+        path="test_x.py",
+        options={"unittest": True},
+        changes=((3, "self.assertEqual(result, 3, ...) -> self.assertEqual(3, result, ...)"),),
     ),
-    (
+    Case(
+        "unittest keywords",
         "self.assertDictEqual(d2=EXPECTED, d1=config)\n",
-        {"unittest": True},
-        [(1, "self.assertDictEqual(d2=EXPECTED, d1=config) -> self.assertDictEqual(d2=config, d1=EXPECTED)")],
+        "self.assertDictEqual(d2=config, d1=EXPECTED)\n",
+        path="test_x.py",
+        options={"unittest": True},
+        changes=((1, "self.assertDictEqual(d2=EXPECTED, d1=config) -> self.assertDictEqual(d2=config, d1=EXPECTED)"),),
     ),
 ]
 
 
-@pytest.mark.parametrize(("source", "options", "expected_changes"), MESSAGE_CASES)
-def test_WHEN_assert_swapped_THEN_change_reports_line_AND_short_before_after(
-    source: str, options: Dict[str, Any], expected_changes: List[Tuple[int, str]]
-) -> None:
-    applied = apply_codemod(source, CODEMOD, path="test_x.py", options=options)
-
-    assert expected_changes == [(change.line, change.message) for change in applied.changes]
+@pytest.mark.parametrize("case", MESSAGE_CASES, ids=case_id)
+def test_WHEN_assert_swapped_THEN_change_reports_line_AND_short_before_after(case: Case) -> None:
+    run_case(case, [CODEMOD])
 
 
 def test_WHEN_operand_rendered_AND_multi_line_with_comments_THEN_one_line_without_comments() -> None:
@@ -170,15 +192,24 @@ def _file(path: str, table: Optional[Dict[str, Any]] = None) -> FileContext:
     return FileContext(path=Path("/project") / path, config=config, is_test_file=is_test_file(Path(path), config))
 
 
-@pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case.name)
-def test_WHEN_precheck_says_no_change_THEN_full_run_changes_nothing(case: Case) -> None:
-    file = _file(case.path, {CODEMOD: case.options})
-    applied = apply_codemod(case.before, CODEMOD, path=case.path, options=case.options)
+class UncheckedAssertOrder(AssertOrder):
+    """assert-order without its pre-check: what a pre-check that finds nothing to do must agree with."""
 
-    if not AssertOrder.precheck(case.before.encode("utf-8"), file):
-        assert case.before == applied.output
-    if case.before != applied.output:
-        assert True is AssertOrder.precheck(case.before.encode("utf-8"), file)
+    @classmethod
+    def precheck(cls, source: bytes, file: FileContext) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=case_id)
+def test_WHEN_precheck_says_no_change_THEN_full_run_changes_nothing(case: Case) -> None:
+    source = case.before.encode("utf-8")
+    file = _file(case.path, {CODEMOD: case.options})
+    config = make_config(NO_PROJECT, {CODEMOD: case.options})
+    # The engine would skip the codemod on the pre-check's word: run it without one.
+    full_run = fix_source(source, NO_PROJECT / case.path, config, codemods=[UncheckedAssertOrder])
+
+    if not AssertOrder.precheck(source, file):
+        assert source == full_run.source
 
 
 @pytest.mark.parametrize(

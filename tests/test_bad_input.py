@@ -10,10 +10,10 @@ import sys
 import time
 from typing import Dict, List, Optional, Tuple
 
-from tests.helpers import STYLEFIX, run_cli, write_files
+from tests.helpers import SORTED_IMPORTS, STYLEFIX, UNSORTED_IMPORTS, run_cli, write_files
 
-UNSORTED = b"import sys\nimport os\n"
-SORTED = b"import os\nimport sys\n"
+UNSORTED = UNSORTED_IMPORTS.encode()
+SORTED = SORTED_IMPORTS.encode()
 
 # name -> (file bytes, expected message fragment or None when processed, expected bytes after fix or None)
 UNPROCESSABLE: Dict[str, Tuple[bytes, str]] = {

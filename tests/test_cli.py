@@ -4,11 +4,8 @@ from pathlib import Path
 import pytest
 
 from stylefix import registry
-from tests.helpers import run_cli, write_files
+from tests.helpers import CLEAN, SORTED, UNSORTED, run_cli, write_files
 
-UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
-SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
-CLEAN = "import os\n\nprint(os)\n"
 TEST_UNORDERED = "def test_WHEN_x_called_THEN_as_expected():\n    result = 3\n    assert result == 3\n"
 TEST_ORDERED = "def test_WHEN_x_called_THEN_as_expected():\n    result = 3\n    assert 3 == result\n"
 PROJECT = {"pyproject.toml": "[tool.stylefix]\n", "pkg/a.py": UNSORTED, "pkg/b.py": CLEAN, "tests/test_a.py": TEST_UNORDERED}

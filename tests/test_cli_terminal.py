@@ -9,10 +9,8 @@ import re
 import subprocess
 from typing import Dict, List
 
-from tests.helpers import PROJECT_ROOT, STYLEFIX, run_cli, write_files
+from tests.helpers import PROJECT_ROOT, SORTED, STYLEFIX, UNSORTED, run_cli, write_files
 
-UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
-SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
 # Changes reported by three codemods; the import typing-generics adds is reported before the imports are sorted.
 TEST_MODULE = (
     "import sys\n"

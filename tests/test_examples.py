@@ -4,7 +4,7 @@ from typing import List, Tuple
 
 from stylefix import registry
 from stylefix.contract import Example
-from tests.helpers import apply_codemod
+from tests.cases import Case, run_case
 
 
 def _examples() -> List[Tuple[str, Example]]:
@@ -13,10 +13,9 @@ def _examples() -> List[Tuple[str, Example]]:
 
 @pytest.mark.parametrize(("name", "example"), _examples(), ids=lambda value: getattr(value, "title", value))
 def test_WHEN_documented_example_fixed_THEN_output_is_the_documented_after(name: str, example: Example) -> None:
-    applied = apply_codemod(example.before, name, path=example.path, options=example.options)
+    case = Case(example.title, example.before, example.after, path=example.path, options=example.options)
 
-    assert example.after == applied.output
-    assert () == applied.second_pass_changes
+    run_case(case, [name])
 
 
 @pytest.mark.parametrize("name", registry.NAMES)

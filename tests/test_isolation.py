@@ -9,10 +9,8 @@ import sys
 import time
 from typing import Dict, List
 
-from tests.helpers import STYLEFIX, write_files
+from tests.helpers import SORTED_IMPORTS, STYLEFIX, UNSORTED_IMPORTS, write_files
 
-UNSORTED = "import sys\nimport os\n"
-SORTED = "import os\nimport sys\n"
 # The real `stylefix` command, with the worker's per-file step wrapped so that one named file dies of SIGSEGV
 # (what a stack overflow in LibCST's native parser does) or never finishes: a real file cannot be made to do
 # either on purpose on every machine.
@@ -60,8 +58,8 @@ CLEANUP_SECONDS = 2.0
 def _project(root: Path, faulty: str, pyproject: str = "[tool.stylefix]\n") -> List[str]:
     files: Dict[str, str] = {"pyproject.toml": pyproject}
     for index in range(FILE_COUNT):
-        files[f"pkg/m{index:02d}.py"] = UNSORTED
-    files[f"pkg/{faulty}"] = UNSORTED
+        files[f"pkg/m{index:02d}.py"] = UNSORTED_IMPORTS
+    files[f"pkg/{faulty}"] = UNSORTED_IMPORTS
     write_files(root, files)
     return sorted(name for name in files if name.startswith("pkg/m"))
 
@@ -72,7 +70,11 @@ def _run_with_faults(root: Path, args: List[str]) -> subprocess.CompletedProcess
 
 def _run_stdin_with_faults(root: Path, args: List[str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", FAULT_SCRIPT] + args, cwd=root, input=UNSORTED.encode(), capture_output=True, timeout=120
+        [sys.executable, "-c", FAULT_SCRIPT] + args,
+        cwd=root,
+        input=UNSORTED_IMPORTS.encode(),
+        capture_output=True,
+        timeout=120,
     )
 
 
@@ -89,8 +91,8 @@ def test_WHEN_worker_crashes_mid_file_THEN_that_file_reported_and_every_other_fi
     assert "Traceback" not in stderr
     expected_error = "pkg/crash.py:1:1: internal error: the parser crashed (signal 11)"
     assert [expected_error] == [line for line in stderr.splitlines() if line.startswith("pkg/")]
-    assert UNSORTED == (tmp_path / "pkg" / "crash.py").read_text()
-    assert [] == [name for name in others if SORTED != (tmp_path / name).read_text()]
+    assert UNSORTED_IMPORTS == (tmp_path / "pkg" / "crash.py").read_text()
+    assert [] == [name for name in others if SORTED_IMPORTS != (tmp_path / name).read_text()]
     assert f"{FILE_COUNT} files fixed, 0 unchanged, 1 failed" in completed.stdout.decode() + stderr
 
 
@@ -105,8 +107,8 @@ def test_WHEN_file_takes_longer_than_the_time_limit_THEN_given_up_untouched_and_
     stderr = completed.stderr.decode()
     assert 2 == completed.returncode, stderr
     assert ["pkg/hang.py:1:1: gave up after 1 s"] == [line for line in stderr.splitlines() if line.startswith("pkg/")]
-    assert UNSORTED == (tmp_path / "pkg" / "hang.py").read_text()
-    assert [] == [name for name in others if SORTED != (tmp_path / name).read_text()]
+    assert UNSORTED_IMPORTS == (tmp_path / "pkg" / "hang.py").read_text()
+    assert [] == [name for name in others if SORTED_IMPORTS != (tmp_path / name).read_text()]
 
     # TEST: --timeout wins over the key, with one job
     completed = _run_with_faults(tmp_path, ["check", "--no-cache", "-j", "1", "--timeout", "2", "pkg"])
@@ -148,8 +150,8 @@ def test_WHEN_stdin_source_crashes_or_hangs_THEN_one_error_line_AND_exit_2_withi
 
 # Enough work that the run is still going when the signal arrives.
 SIGNAL_FILES = 400
-BIG_UNSORTED = UNSORTED + "".join(f"value_{index} = {index}\n" for index in range(400))
-BIG_SORTED = SORTED + BIG_UNSORTED[len(UNSORTED) :]
+BIG_UNSORTED = UNSORTED_IMPORTS + "".join(f"value_{index} = {index}\n" for index in range(400))
+BIG_SORTED = SORTED_IMPORTS + BIG_UNSORTED[len(UNSORTED_IMPORTS) :]
 
 
 def _children(pid: int) -> List[int]:

@@ -13,7 +13,7 @@ from lsprotocol import types
 import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.helpers import STYLEFIX, run_cli, write_files
+from tests.helpers import SORTED, STYLEFIX, UNSORTED, run_cli, write_files
 from tests.test_lsp_edits import apply_edits, edit
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -21,8 +21,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 # Generous: the first request of a session imports LibCST; a hung server must fail the test, not the CI job.
 RESPONSE_TIMEOUT_SECONDS = 60
 
-UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
-SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
 # Both fixes in one test file: imports (sort-imports) and an assert (assert-order, test files only).
 TEST_MODULE = (
     "import sys\n"

@@ -12,6 +12,7 @@ from lsprotocol import types
 import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from tests.helpers import UNSORTED_IMPORTS
 from tests.test_lsp import format_document, make_project, open_document
 from tests.test_pathological import DEEP, FULL, PYPROJECT, SHAPES
 
@@ -38,7 +39,6 @@ def fix_source_with_faults(source, *args, **kwargs):
 engine.fix_source = fix_source_with_faults
 lsp.serve()
 """
-UNSORTED = "import sys\nimport os\n"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ async def test_WHEN_document_crashes_the_parser_THEN_one_error_diagnostic_and_se
 ) -> None:
     root = make_project(workspace, "crash", {})
     crashing, healthy = root / "crash.py", root / "healthy.py"
-    text = UNSORTED + "# CRASH_HERE\n"
+    text = UNSORTED_IMPORTS + "# CRASH_HERE\n"
 
     found = await open_document(client, crashing, text)
     edits = await format_document(client, crashing)
@@ -73,7 +73,7 @@ async def test_WHEN_document_crashes_the_parser_THEN_one_error_diagnostic_and_se
     assert expected == _summary(found)
     assert [] == edits
     # TEST: the same server still answers the next document
-    assert ["sort-imports"] == [d.code for d in await open_document(client, healthy, UNSORTED)]
+    assert ["sort-imports"] == [d.code for d in await open_document(client, healthy, UNSORTED_IMPORTS)]
 
 
 async def test_WHEN_document_takes_longer_than_the_time_limit_THEN_gave_up_diagnostic_and_server_keeps_serving(
@@ -82,10 +82,10 @@ async def test_WHEN_document_takes_longer_than_the_time_limit_THEN_gave_up_diagn
     root = make_project(workspace, "hang", {})
     (root / "pyproject.toml").write_text("[tool.stylefix]\ntimeout = 1\n")
 
-    found = await open_document(client, root / "hang.py", UNSORTED + "# HANG_HERE\n")
+    found = await open_document(client, root / "hang.py", UNSORTED_IMPORTS + "# HANG_HERE\n")
 
     assert [(types.DiagnosticSeverity.Error, 0, 0, "gave up after 1 s")] == _summary(found)
-    assert ["sort-imports"] == [d.code for d in await open_document(client, root / "after.py", UNSORTED)]
+    assert ["sort-imports"] == [d.code for d in await open_document(client, root / "after.py", UNSORTED_IMPORTS)]
 
 
 async def test_WHEN_20000_term_expression_opened_THEN_one_too_deep_diagnostic_and_no_edits(
@@ -93,7 +93,7 @@ async def test_WHEN_20000_term_expression_opened_THEN_one_too_deep_diagnostic_an
 ) -> None:
     root = make_project(workspace, "deep", {})
     path = root / "binop.py"
-    text = UNSORTED + "x = " + " + ".join(["a"] * 20_000) + "\n"
+    text = UNSORTED_IMPORTS + "x = " + " + ".join(["a"] * 20_000) + "\n"
 
     found = await open_document(client, path, text)
     edits = await format_document(client, path)

@@ -9,14 +9,13 @@ import pytest
 import re
 from typing import Callable, Dict, List, NamedTuple
 
-from tests.helpers import run_cli, write_files
+from tests.helpers import UNSORTED_IMPORTS, run_cli, write_files
 
 FULL = os.environ.get("STYLEFIX_FUZZ_FULL", "") not in ("", "0")
 # At full sizes a few files legitimately take long (a 2 MB line): a shorter limit keeps `make fuzz` bounded and
 # exercises the `timeout` key.
 PYPROJECT = "[tool.stylefix]\ntimeout = 20\n" if FULL else "[tool.stylefix]\n"
 # Every file starts with imports out of order, so sort-imports wants it and LibCST would have to parse it.
-IMPORTS = "import sys\nimport os\n"
 DEEP = "too deeply nested for stylefix to process safely"
 # The one-line errors a pathological file may end in, besides being processed.
 ACCEPTED_ERRORS = re.compile(rf"{DEEP} \(depth .*, limit \d+\)|gave up after \d+ s|cannot parse: .*|cannot decode: .*")
@@ -30,11 +29,11 @@ class Shape(NamedTuple):
 
 
 def _chain(operator: str) -> Callable[[int], str]:
-    return lambda size: IMPORTS + "x = " + f" {operator} ".join(["a"] * size) + "\n"
+    return lambda size: UNSORTED_IMPORTS + "x = " + f" {operator} ".join(["a"] * size) + "\n"
 
 
 def _nested(opening: str, closing: str, middle: str = "1") -> Callable[[int], str]:
-    return lambda size: IMPORTS + "x = " + opening * size + middle + closing * size + "\n"
+    return lambda size: UNSORTED_IMPORTS + "x = " + opening * size + middle + closing * size + "\n"
 
 
 SHAPES: Dict[str, Shape] = {
@@ -44,7 +43,10 @@ SHAPES: Dict[str, Shape] = {
     "chain_and.py": Shape(_chain("and"), 1_000, 20_000, True),
     "chain_compare.py": Shape(_chain("<"), 1_000, 20_000, False),
     "implicit_concatenation.py": Shape(
-        lambda size: IMPORTS + "x = (\n" + "".join(f"    'fragment {index}'\n" for index in range(size)) + ")\n",
+        lambda size: UNSORTED_IMPORTS
+        + "x = (\n"
+        + "".join(f"    'fragment {index}'\n" for index in range(size))
+        + ")\n",
         1_000,
         20_000,
         True,
@@ -54,30 +56,30 @@ SHAPES: Dict[str, Shape] = {
     "nested_dicts.py": Shape(_nested("{1: ", "}"), 150, 20_000, False),
     "nested_calls.py": Shape(_nested("f(", ")"), 150, 20_000, False),
     "nested_calls_past_cpython.py": Shape(_nested("f(", ")"), 250, 20_000, True),
-    "nested_subscripts.py": Shape(lambda size: IMPORTS + "x = a" + "[0]" * size + "\n", 1_000, 20_000, True),
-    "nested_attributes.py": Shape(lambda size: IMPORTS + "x = a" + ".b" * size + "\n", 1_000, 20_000, True),
-    "nested_lambdas.py": Shape(lambda size: IMPORTS + "x = " + "lambda: " * size + "1\n", 1_000, 20_000, True),
+    "nested_subscripts.py": Shape(lambda size: UNSORTED_IMPORTS + "x = a" + "[0]" * size + "\n", 1_000, 20_000, True),
+    "nested_attributes.py": Shape(lambda size: UNSORTED_IMPORTS + "x = a" + ".b" * size + "\n", 1_000, 20_000, True),
+    "nested_lambdas.py": Shape(lambda size: UNSORTED_IMPORTS + "x = " + "lambda: " * size + "1\n", 1_000, 20_000, True),
     "nested_conditionals.py": Shape(
-        lambda size: IMPORTS + "x = " + "1 if c else " * size + "2\n", 1_000, 20_000, True
+        lambda size: UNSORTED_IMPORTS + "x = " + "1 if c else " * size + "2\n", 1_000, 20_000, True
     ),
     "nested_fstrings.py": Shape(_nested("f'{", "}'"), 600, 20_000, True),
-    "nested_not.py": Shape(lambda size: IMPORTS + "x = " + "not " * size + "a\n", 1_000, 20_000, True),
+    "nested_not.py": Shape(lambda size: UNSORTED_IMPORTS + "x = " + "not " * size + "a\n", 1_000, 20_000, True),
     "huge_list.py": Shape(
-        lambda size: IMPORTS + "x = [\n" + "".join(f"    {index},\n" for index in range(size)) + "]\n",
+        lambda size: UNSORTED_IMPORTS + "x = [\n" + "".join(f"    {index},\n" for index in range(size)) + "]\n",
         10_000,
         200_000,
         False,
     ),
-    "huge_string.py": Shape(lambda size: IMPORTS + "x = '" + "a" * size + "'\n", 100_000, 2_000_000, False),
-    "huge_integer.py": Shape(lambda size: IMPORTS + "x = " + "9" * size + "\n", 4_000, 4_000, False),
+    "huge_string.py": Shape(lambda size: UNSORTED_IMPORTS + "x = '" + "a" * size + "'\n", 100_000, 2_000_000, False),
+    "huge_integer.py": Shape(lambda size: UNSORTED_IMPORTS + "x = " + "9" * size + "\n", 4_000, 4_000, False),
     "many_imports.py": Shape(
         lambda size: "".join(f"import module_{(index * 7919) % size}\n" for index in range(size)), 2_000, 20_000, False
     ),
     "single_line.py": Shape(
-        lambda size: IMPORTS + "x = [" + ", ".join(["1"] * (size // 3)) + "]\n", 200_000, 2_000_000, False
+        lambda size: UNSORTED_IMPORTS + "x = [" + ", ".join(["1"] * (size // 3)) + "]\n", 200_000, 2_000_000, False
     ),
     "many_decorators.py": Shape(
-        lambda size: IMPORTS + "@decorator\n" * size + "def f() -> None:\n    pass\n", 500, 5_000, False
+        lambda size: UNSORTED_IMPORTS + "@decorator\n" * size + "def f() -> None:\n    pass\n", 500, 5_000, False
     ),
 }
 PROCESSED_LINE = re.compile(r"^would change (\S+) \(")
@@ -127,7 +129,7 @@ def test_WHEN_check_run_on_20000_term_expression_THEN_reported_as_too_deep_and_t
     write_files(tmp_path, {
         "pyproject.toml": "[tool.stylefix]\n",
         "pkg/binop.py": "x = " + " + ".join(["a"] * 20_000) + "\n",
-        "pkg/other.py": IMPORTS,
+        "pkg/other.py": UNSORTED_IMPORTS,
         "pkg/clean.py": "import os\n",
     })
 
@@ -143,8 +145,8 @@ def test_WHEN_check_run_on_20000_term_expression_THEN_reported_as_too_deep_and_t
 
 
 def test_WHEN_fix_run_twice_AND_file_too_deep_THEN_untouched_and_verdict_answered_from_cache(tmp_path: Path) -> None:
-    content = IMPORTS + "x = " + " + ".join(["a"] * 600) + "\n"
-    write_files(tmp_path, {"pyproject.toml": "[tool.stylefix]\n", "deep.py": content, "other.py": IMPORTS})
+    content = UNSORTED_IMPORTS + "x = " + " + ".join(["a"] * 600) + "\n"
+    write_files(tmp_path, {"pyproject.toml": "[tool.stylefix]\n", "deep.py": content, "other.py": UNSORTED_IMPORTS})
     profile = {"PYTHONPROFILEIMPORTTIME": "1"}
 
     first = run_cli(["fix", "-j", "1", "."], cwd=tmp_path)

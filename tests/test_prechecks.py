@@ -2,7 +2,6 @@
 be wrong. Each codemod runs directly (no pre-check) on real files, as a plain module and as a test file."""
 from pathlib import Path
 import pytest
-import sysconfig
 from typing import List
 
 import libcst as cst
@@ -12,7 +11,7 @@ from stylefix import registry
 from stylefix.context import FileContext
 from stylefix.directives import parse_directives
 from stylefix.engine import gate_for
-from tests.helpers import PROJECT_ROOT, make_config
+from tests.helpers import PROJECT_ROOT, SITE_PACKAGES, make_config
 
 # Installed packages are real code in many styles, and need no download.
 PACKAGES = ("libcst", "hypothesis", "_pytest", "rich", "click", "pygls", "pathspec", "lsprotocol", "isort")
@@ -22,10 +21,9 @@ CONFIG = make_config(PROJECT_ROOT / "tests" / "precheck_project", {"assert-order
 
 
 def _sample() -> List[Path]:
-    site = Path(sysconfig.get_paths()["purelib"])
     chosen: List[Path] = []
     for package in PACKAGES:
-        files = [path for path in sorted((site / package).rglob("*.py")) if path.read_bytes().count(b"\n") <= MAX_LINES]
+        files = [path for path in sorted((SITE_PACKAGES / package).rglob("*.py")) if path.read_bytes().count(b"\n") <= MAX_LINES]
         step = max(1, len(files) // FILES_PER_PACKAGE)
         chosen.extend(files[::step][:FILES_PER_PACKAGE])
     return chosen

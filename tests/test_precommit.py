@@ -14,7 +14,7 @@ import subprocess
 import sys
 from typing import Dict, List, Mapping, Optional, Sequence
 
-from tests.helpers import PROJECT_ROOT, write_files
+from tests.helpers import PROJECT_ROOT, SORTED, UNSORTED, write_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,8 +26,6 @@ PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 INSTALL_TIMEOUT_SECONDS = 900
 GIT_IDENTITY = ["-c", "user.name=stylefix", "-c", "user.email=tests@stylefix.invalid", "-c", "commit.gpgsign=false"]
 
-UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
-SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
 UNSORTED_STUB = "import sys\nimport os\n\ndef path() -> os.PathLike: ...\ndef version() -> sys.version_info: ...\n"
 SORTED_STUB = "import os\nimport sys\n\ndef path() -> os.PathLike: ...\ndef version() -> sys.version_info: ...\n"
 TEST_MODULE = "import sys\nimport os\n\n\ndef test_WHEN_added_THEN_sum_returned() -> None:\n    assert sum([1]) == 1\n"

@@ -9,11 +9,8 @@ from typing import Dict, List
 from stylefix.config import load_config
 from stylefix.results import FileResult, Mode, Status
 from stylefix.runner import FileChangedOnDisk, RunOptions, fix_paths, process_source, write_atomically
-from tests.helpers import run_cli, write_files
+from tests.helpers import CLEAN, SORTED, UNSORTED, run_cli, write_files
 
-UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
-SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
-CLEAN = "import os\n\nprint(os)\n"
 FILE_COUNT = 40  # enough files for several chunks on every worker
 
 

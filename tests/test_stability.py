@@ -3,7 +3,6 @@ net's stability check; these properties run every codemod again on the output an
 
 from pathlib import Path
 import pytest
-import sysconfig
 from typing import List
 
 from hypothesis import given
@@ -11,9 +10,9 @@ from hypothesis import given
 from stylefix import registry
 from stylefix.engine import fix_source, gate_for, run_codemods
 from stylefix.results import StylefixError
+from tests.helpers import SITE_PACKAGES
 from tests.test_fuzz import CONFIG, FUZZ_SETTINGS, PATHS, targeted_module
 
-SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
 # Installed sources with tests, asserts, PEP 585/604 annotations and many imports; a fixed sample.
 CORPUS_PACKAGES = ("_pytest", "platformdirs", "pygls", "hypothesis/strategies")
 # Files per package: enough to meet every codemod's work, few enough to keep the suite quick.

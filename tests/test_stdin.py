@@ -9,10 +9,8 @@ import pytest
 import shutil
 import subprocess
 
-from tests.helpers import PROJECT_ROOT, STYLEFIX, run_cli, write_files
+from tests.helpers import PROJECT_ROOT, SORTED, STYLEFIX, UNSORTED, run_cli, write_files
 
-UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
-SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
 TEST_MODULE = "def test_WHEN_called_THEN_three() -> None:\n    result = 3\n    assert result == 3\n"
 TEST_MODULE_FIXED = "def test_WHEN_called_THEN_three() -> None:\n    result = 3\n    assert 3 == result\n"
 # A local package the configuration does not name: only the project's module index files it as local.

@@ -12,7 +12,7 @@ import sys
 from typing import Dict, List, Tuple
 
 from stylefix.lsp_edits import FIX_ALL_KIND
-from tests.helpers import PROJECT_ROOT, STYLEFIX, run_cli, write_files
+from tests.helpers import PROJECT_ROOT, SORTED, STYLEFIX, UNSORTED, run_cli, write_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,8 +22,6 @@ else:
 SECTION = "\n## Editors and the language server\n"
 # How each editor names the file being saved in a command line.
 PLACEHOLDERS: Tuple[str, ...] = ("${file}", "$FILENAME", "%{buffer_name}", "filepath", "path/to/file.py")
-UNSORTED = "import sys\nimport os\n\nprint(os, sys)\n"
-SORTED = "import os\nimport sys\n\nprint(os, sys)\n"
 LUA_CMD = re.compile(r"cmd = \{([^}]*)\}")
 LUA_FORMATTER = re.compile(r'command = ("[^"]*"), args = \{([^}]*)\}')
 ELISP_LIST = re.compile(r'\(("stylefix"[^()]*)\)')

@@ -15,7 +15,8 @@ from stylefix.config import is_test_file
 from stylefix.engine import fix_source
 from stylefix.mentions import with_project_mentions
 from stylefix.results import Change
-from tests.helpers import apply_codemod, make_config, run_cli, write_files
+from tests.cases import Case, run_case
+from tests.helpers import make_config, run_cli, write_files
 
 CODEMOD = "test-names"
 TEST_PATH = "tests/test_module.py"
@@ -37,7 +38,8 @@ def fix(
     pyproject: Optional[Mapping[str, Any]] = None,
     codemods: Optional[Sequence[type]] = None,
 ) -> Fixed:
-    """One real engine run (safety net on) that also keeps the warnings, which `apply_codemod` drops."""
+    """One real engine run (safety net on) in a project on disk, as the runner sees it: its mention index and pytest
+    configuration; warnings without the file's path and the codemod's name."""
     stylefix_table: Dict[str, Any] = dict(table or {})
     if options:
         stylefix_table[CODEMOD] = dict(options)
@@ -101,10 +103,7 @@ class Helper:
 
 
 def test_WHEN_test_class_fixed_THEN_methods_renamed_AND_properties_and_other_classes_left_alone() -> None:
-    applied = apply_codemod(PYTEST_CLASS, CODEMOD, path=TEST_PATH)
-
-    assert PYTEST_CLASS_FIXED == applied.output
-    assert () == applied.second_pass_changes
+    run_case(Case("test class fixed", PYTEST_CLASS, PYTEST_CLASS_FIXED, path=TEST_PATH), [CODEMOD])
 
 
 UNITTEST_CLASS = '''\
@@ -126,10 +125,7 @@ class RESTClientTestCase(BaseCase):
 
 
 def test_WHEN_unittest_class_fixed_AND_option_off_THEN_left_alone() -> None:
-    applied = apply_codemod(UNITTEST_CLASS, CODEMOD, path=TEST_PATH)
-
-    assert UNITTEST_CLASS == applied.output
-    assert () == applied.changes
+    run_case(Case("unittest class fixed and option off", UNITTEST_CLASS, UNITTEST_CLASS, path=TEST_PATH), [CODEMOD])
 
 
 def test_WHEN_unittest_class_fixed_AND_option_on_THEN_renamed_through_local_base() -> None:
@@ -137,10 +133,15 @@ def test_WHEN_unittest_class_fixed_AND_option_on_THEN_renamed_through_local_base
         "test_get_happy_path", "test_WHEN_get_called_AND_happy_path_THEN_as_expected"
     ).replace("testPostRetries", "test_WHEN_post_called_THEN_retries")
 
-    applied = apply_codemod(UNITTEST_CLASS, CODEMOD, path=TEST_PATH, options={"unittest": True})
+    case = Case(
+        "unittest class fixed and option on",
+        UNITTEST_CLASS,
+        expected_output,
+        path=TEST_PATH,
+        options={"unittest": True},
+    )
 
-    assert expected_output == applied.output
-    assert () == applied.second_pass_changes
+    run_case(case, [CODEMOD])
 
 
 def test_WHEN_class_has_base_from_another_module_THEN_left_alone_AND_warned(tmp_path: Path) -> None:
@@ -199,10 +200,7 @@ def test_WHEN_name_bound_anywhere_in_the_file_THEN_not_reused_AND_same_old_name_
         "    def test_parse(self):", "    def test_WHEN_parse_called_THEN_as_expected_2(self):"
     )
 
-    applied = apply_codemod(RELATED_CLASSES, CODEMOD, path=TEST_PATH)
-
-    assert expected_output == applied.output
-    assert () == applied.second_pass_changes
+    run_case(Case("name bound anywhere in the file", RELATED_CLASSES, expected_output, path=TEST_PATH), [CODEMOD])
 
 
 UNRELATED_CLASSES = """\
@@ -222,35 +220,49 @@ def test_WHEN_different_old_names_in_unrelated_classes_meet_THEN_second_disambig
         "test_parse_empty(", "test_WHEN_parse_called_AND_empty_THEN_as_expected("
     ).replace("test_parse_if_empty(", "test_WHEN_parse_called_AND_empty_THEN_as_expected_2(")
 
-    applied = apply_codemod(UNRELATED_CLASSES, CODEMOD, path=TEST_PATH)
+    case = Case(
+        "different old names in unrelated classes meet",
+        UNRELATED_CLASSES,
+        expected_output,
+        path=TEST_PATH,
+    )
 
-    assert expected_output == applied.output
-    assert () == applied.second_pass_changes
+    run_case(case, [CODEMOD])
 
 
 def test_WHEN_file_is_not_a_test_file_THEN_left_alone() -> None:
     source = "def test_parse_empty():\n    assert [] == parse('')\n"
 
-    applied = apply_codemod(source, CODEMOD, path="parser.py")
-
-    assert source == applied.output
+    run_case(Case("file is not a test file", source, source, path="parser.py"), [CODEMOD])
 
 
 def test_WHEN_test_files_configured_THEN_only_they_are_test_files() -> None:
     source = "def test_parse_empty():\n    assert [] == parse('')\n"
     expected_output = "def test_WHEN_parse_called_AND_empty_THEN_as_expected():\n    assert [] == parse('')\n"
 
-    applied = apply_codemod(source, CODEMOD, path="checks/parser_checks.py", table={"test-files": ["*_checks.py"]})
+    case = Case(
+        "test files configured",
+        source,
+        expected_output,
+        path="checks/parser_checks.py",
+        table={"test-files": ["*_checks.py"]},
+    )
 
-    assert expected_output == applied.output
+    run_case(case, [CODEMOD])
 
 
 def test_WHEN_test_functions_configured_THEN_other_names_left_alone() -> None:
     source = "def test_parse_empty():\n    assert [] == parse('')\n"
 
-    applied = apply_codemod(source, CODEMOD, path=TEST_PATH, table={"test-functions": ["check_*"]})
+    case = Case(
+        "test functions configured",
+        source,
+        source,
+        path=TEST_PATH,
+        table={"test-functions": ["check_*"]},
+    )
 
-    assert source == applied.output
+    run_case(case, [CODEMOD])
 
 
 def test_WHEN_python_functions_is_a_glob_THEN_new_names_still_match_it(tmp_path: Path) -> None:
@@ -266,9 +278,7 @@ def test_WHEN_nested_function_named_like_a_test_THEN_left_alone() -> None:
     source = "def test_outer():\n    def test_inner():\n        pass\n\n    assert run(test_inner)\n"
     expected_output = source.replace("def test_outer(", "def test_WHEN_outer_THEN_as_expected(")
 
-    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
-
-    assert expected_output == applied.output
+    run_case(Case("nested function named like a test", source, expected_output, path=TEST_PATH), [CODEMOD])
 
 
 # --- safety: collisions, duplicates, references --------------------------------------------------------------------
@@ -323,10 +333,7 @@ def test_WHEN_render_called_THEN_as_expected_2():
 
 
 def test_WHEN_new_names_collide_THEN_disambiguated_AND_names_bound_in_scope_never_reused() -> None:
-    applied = apply_codemod(COLLISIONS, CODEMOD, path=TEST_PATH)
-
-    assert COLLISIONS_FIXED == applied.output
-    assert () == applied.second_pass_changes
+    run_case(Case("new names collide", COLLISIONS, COLLISIONS_FIXED, path=TEST_PATH), [CODEMOD])
 
 
 def test_WHEN_planned_name_must_drop_a_word_to_fit_THEN_a_name_with_every_word_of_the_old_one_is_chosen() -> None:
@@ -344,10 +351,15 @@ def test_WHEN_planned_name_must_drop_a_word_to_fit_THEN_a_name_with_every_word_o
         "test_merge_with_none()", "test_WHEN_merge_called_AND_with_none_THEN_as_expected()"
     ).replace("test_merge_with_none_and_big_list()", "test_WHEN_merge_AND_with_none_AND_big_list_THEN_as_expected()")
 
-    applied = apply_codemod(source, CODEMOD, path=TEST_PATH, options={"max-length": 66})
+    case = Case(
+        "planned name must drop a word to fit",
+        source,
+        expected_output,
+        path=TEST_PATH,
+        options={"max-length": 66},
+    )
 
-    assert expected_output == applied.output
-    assert () == applied.second_pass_changes
+    run_case(case, [CODEMOD])
 
 
 def test_WHEN_same_name_in_two_classes_THEN_both_get_it() -> None:
@@ -363,9 +375,7 @@ def test_WHEN_same_name_in_two_classes_THEN_both_get_it() -> None:
     )
     expected_output = source.replace("def test_parse(", "def test_WHEN_parse_called_THEN_as_expected(")
 
-    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
-
-    assert expected_output == applied.output
+    run_case(Case("same name in two classes", source, expected_output, path=TEST_PATH), [CODEMOD])
 
 
 def test_WHEN_name_defined_twice_THEN_neither_renamed_AND_warned(tmp_path: Path) -> None:
@@ -586,9 +596,7 @@ def test_WHEN_name_too_long_THEN_conditions_dropped_from_the_end() -> None:
     # The condition `empty` is dropped; the old name's own parts keep it: `merge` without `_called`.
     expected_output = "def test_WHEN_merge_AND_with_none_AND_empty_THEN_as_expected():\n    assert {} == merge(None, {})\n"
 
-    applied = apply_codemod(source, CODEMOD, path=TEST_PATH, options={"max-length": 62})
-
-    assert expected_output == applied.output
+    run_case(Case("name too long", source, expected_output, path=TEST_PATH, options={"max-length": 62}), [CODEMOD])
 
 
 def test_WHEN_only_dropping_words_would_fit_THEN_left_alone_AND_warned(tmp_path: Path) -> None:
@@ -622,28 +630,21 @@ def test_WHEN_name_cannot_fit_THEN_left_alone_AND_warned(tmp_path: Path) -> None
     ],
 )
 def test_WHEN_skip_directive_on_header_THEN_left_alone(source: str) -> None:
-    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
-
-    assert source == applied.output
+    run_case(Case("skip directive on header", source, source, path=TEST_PATH), [CODEMOD])
 
 
 def test_WHEN_skip_directive_names_another_codemod_THEN_renamed() -> None:
     source = "def test_parse_empty():  # stylefix: skip[sort-imports]\n    assert [] == parse('')\n"
     expected_output = source.replace("test_parse_empty", "test_WHEN_parse_called_AND_empty_THEN_as_expected")
 
-    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
-
-    assert expected_output == applied.output
+    run_case(Case("skip directive names another codemod", source, expected_output, path=TEST_PATH), [CODEMOD])
 
 
 def test_WHEN_crlf_source_with_comments_THEN_only_the_name_changes() -> None:
     source = "# header\r\ndef test_parse_empty():  # why\r\n    # Act\r\n    assert [] == parse('')  # note\r\n"
     expected_output = source.replace("test_parse_empty", "test_WHEN_parse_called_AND_empty_THEN_as_expected")
 
-    applied = apply_codemod(source, CODEMOD, path=TEST_PATH)
-
-    assert expected_output == applied.output
-    assert () == applied.second_pass_changes
+    run_case(Case("crlf source with comments", source, expected_output, path=TEST_PATH), [CODEMOD])
 
 
 # --- pre-check -----------------------------------------------------------------------------------------------------

@@ -267,10 +267,10 @@ def test_WHEN_names_of_issue_17_renamed_THEN_each_keeps_its_words_AND_negations_
 def test_WHEN_every_meaning_case_of_issue_17_fixed_on_the_cli_THEN_each_gets_its_table_name_or_keeps_its_own(
     tmp_path: Path,
 ) -> None:
-    source = "import pytest\n\n\n" + "\n\n".join(case.source(case.old) for case in MEANING_CASES)
+    source = "import pytest\n\n\n" + "\n\n".join(case.before for case in MEANING_CASES)
     write_files(tmp_path, {"pyproject.toml": PYPROJECT, "tests/test_meaning.py": source})
-    expected_output = "import pytest\n\n\n" + "\n\n".join(case.source(case.expected) for case in MEANING_CASES)
-    expected_kept = [case.old for case in MEANING_CASES if case.expected == case.old]
+    expected_output = "import pytest\n\n\n" + "\n\n".join(case.after for case in MEANING_CASES)
+    expected_kept = [case.id for case in MEANING_CASES if case.after == case.before]
 
     result = run_cli(["fix", "--no-cache", "tests"], tmp_path)
 

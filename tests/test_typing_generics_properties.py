@@ -6,7 +6,6 @@ import importlib.util
 from pathlib import Path
 import pytest
 import sys
-import sysconfig
 import types
 import typing
 from typing import Any, Dict, List, Optional, Set, Tuple
@@ -17,10 +16,9 @@ from libcst.codemod import CodemodContext
 from stylefix.codemod import FileContext
 from stylefix.codemods.typing_generics.transform import TypingGenerics
 from stylefix.engine import fix_source
-from tests.helpers import PROJECT_ROOT, apply_codemod, make_config
+from tests.helpers import NO_PROJECT, PROJECT_ROOT, SITE_PACKAGES, apply_codemod, make_config
 
 CODEMOD = "typing-generics"
-SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
 # Installed dev dependencies whose sources use PEP 585/604 annotations; a fixed, deterministic sample of them.
 CORPUS_PACKAGES: Tuple[str, ...] = ("platformdirs", "cattrs", "pygls", "filelock", "_pytest")
 # Enough files to meet every kind of construct, few enough to keep the suite quick.
@@ -89,7 +87,7 @@ def run(pairs: Pairs, callback: Callable[..., None] | None = None) -> list[str]:
 
 def _run_directly(source: str, options: Optional[Dict[str, bool]] = None) -> Tuple[str, int]:
     """Run the codemod class on a parsed tree without the engine's pre-check: (output, number of changes)."""
-    config = make_config(PROJECT_ROOT / "tests" / "no_such_project", {CODEMOD: dict(options or {})})
+    config = make_config(NO_PROJECT, {CODEMOD: dict(options or {})})
     file = FileContext(path=Path("example.py"), config=config, is_test_file=False)
     command = TypingGenerics(CodemodContext(filename="example.py"), file)
     tree = command.transform_module(cst.parse_module(source))
@@ -102,7 +100,7 @@ def _run_directly(source: str, options: Optional[Dict[str, bool]] = None) -> Tup
 def test_WHEN_precheck_looks_at_bytes_THEN_it_says_whether_anything_may_change(
     name: str, source: str, options: Dict[str, bool], expected: bool
 ) -> None:
-    config = make_config(PROJECT_ROOT / "tests" / "no_such_project", {CODEMOD: options})
+    config = make_config(NO_PROJECT, {CODEMOD: options})
     file = FileContext(path=Path("example.py"), config=config, is_test_file=False)
 
     actual = TypingGenerics.precheck(source.encode("utf-8"), file)
@@ -114,7 +112,7 @@ def test_WHEN_precheck_looks_at_bytes_THEN_it_says_whether_anything_may_change(
 
 def test_WHEN_both_typing_names_and_typing_module_are_taken_THEN_file_is_left_AND_a_warning_says_why() -> None:
     source = "typing = None\n\n\nclass List:\n    pass\n\n\nx: list[int] = []\n"
-    config = make_config(PROJECT_ROOT / "tests" / "no_such_project")
+    config = make_config(NO_PROJECT)
 
     result = fix_source(source.encode("utf-8"), PROJECT_ROOT / "example.py", config, names=[CODEMOD])
 
@@ -127,7 +125,7 @@ def test_WHEN_both_typing_names_and_typing_module_are_taken_THEN_file_is_left_AN
 
 def test_WHEN_union_has_comments_on_both_sides_of_a_bar_THEN_it_is_kept_AND_a_warning_says_why() -> None:
     source = "x: (\n    int  # a\n    |  # b\n    str\n) = 1\n"
-    config = make_config(PROJECT_ROOT / "tests" / "no_such_project")
+    config = make_config(NO_PROJECT)
 
     result = fix_source(source.encode("utf-8"), PROJECT_ROOT / "example.py", config, names=[CODEMOD])
 
@@ -137,7 +135,7 @@ def test_WHEN_union_has_comments_on_both_sides_of_a_bar_THEN_it_is_kept_AND_a_wa
 
 def test_WHEN_subscript_has_an_argument_count_typing_refuses_THEN_it_is_kept_AND_a_warning_says_why() -> None:
     source = "from collections.abc import Generator\n\n\ndef f() -> Generator[None]:\n    yield\n"
-    config = make_config(PROJECT_ROOT / "tests" / "no_such_project")
+    config = make_config(NO_PROJECT)
 
     result = fix_source(source.encode("utf-8"), PROJECT_ROOT / "example.py", config, names=[CODEMOD])
 
@@ -265,7 +263,7 @@ def _introduced_names_resolve(before: str, after: str) -> List[str]:
 @pytest.mark.parametrize("path", _corpus(), ids=lambda path: str(path.relative_to(SITE_PACKAGES)))
 def test_WHEN_corpus_file_changed_THEN_output_parses_AND_every_introduced_name_resolves(path: Path) -> None:
     source = path.read_bytes()
-    config = make_config(PROJECT_ROOT / "tests" / "no_such_project")
+    config = make_config(NO_PROJECT)
 
     result = fix_source(source, path, config, names=[CODEMOD])
 

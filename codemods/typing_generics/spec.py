@@ -18,6 +18,7 @@ SPEC = CodemodSpec(
     package=__name__.rpartition(".")[0],
     implementation="transform:TypingGenerics",
     precheck="precheck",
+    docs="docs",
     equivalence="equivalence",
     conflicts="conflicts",
 )
