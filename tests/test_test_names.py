@@ -10,6 +10,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from stylefix.codemod import FileContext
+from stylefix.codemods.test_names import docs as test_names_docs
 from stylefix.codemods.test_names import transform as test_names_module
 from stylefix.config import is_test_file
 from stylefix.engine import fix_source
@@ -523,8 +524,6 @@ def test_WHEN_pytest_configuration_does_not_name_the_test_THEN_no_warning(tmp_pa
 class ScopeAlwaysTestNames(test_names_module.TestNames):
     """The same codemod with scope analysis for every file: what the cheap paths must agree with."""
 
-    __test__ = False
-
     def _unreferenced_def_lines(self, *args: Any) -> None:
         return None
 
@@ -713,4 +712,4 @@ def test_WHEN_explain_run_THEN_rules_and_examples_printed(tmp_path: Path) -> Non
     assert "test_WHEN_<action>_AND_<condition>_THEN_<result>" in output
     assert "How the name is built:" in output
     assert "def test_WHEN_deploy_called_AND_not_bootstrapped_THEN_executes_command(mock_shell):" in output
-    assert len(test_names_module.EXAMPLES) == output.count("Example: ")
+    assert len(test_names_docs.EXAMPLES) == output.count("Example: ")

@@ -4,8 +4,8 @@ import pytest
 import re
 from typing import List
 
+from stylefix.codemods.test_names.grammar import name_words
 from stylefix.codemods.test_names.meaning import meaning_problems, source_vocabulary
-from stylefix.codemods.test_names.transform import name_words
 from stylefix.results import Change
 from tests.helpers import apply_codemod
 
