@@ -4,6 +4,8 @@ import logging
 from pathlib import Path
 import pytest
 import re
+import subprocess
+import sys
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -16,7 +18,7 @@ from stylefix.config import is_test_file
 from stylefix.engine import fix_source
 from stylefix.mentions import with_project_mentions
 from stylefix.results import Change
-from tests.helpers import apply_codemod, make_config, run_cli, write_files
+from tests.helpers import PROJECT_ROOT, apply_codemod, make_config, run_cli, write_files
 
 CODEMOD = "test-names"
 TEST_PATH = "tests/test_module.py"
@@ -713,3 +715,18 @@ def test_WHEN_explain_run_THEN_rules_and_examples_printed(tmp_path: Path) -> Non
     assert "How the name is built:" in output
     assert "def test_WHEN_deploy_called_AND_not_bootstrapped_THEN_executes_command(mock_shell):" in output
     assert len(test_names_docs.EXAMPLES) == output.count("Example: ")
+
+
+# --- structure -----------------------------------------------------------------------------------------------------
+
+# The word-level parts: `stylefix explain`, the registry and the pre-check read them without paying for LibCST.
+LIBCST_FREE_MODULES = ("docs", "grammar", "meaning", "naming", "precheck", "spec", "words")
+
+
+def test_WHEN_word_level_modules_imported_THEN_libcst_is_not() -> None:
+    imports = "".join(f"import stylefix.codemods.test_names.{module}\n" for module in LIBCST_FREE_MODULES)
+    script = f"import sys\n{imports}print('libcst' in sys.modules)\n"
+
+    completed = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True)
+
+    assert "False" == completed.stdout.strip(), completed.stderr
