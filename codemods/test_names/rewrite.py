@@ -98,7 +98,8 @@ class Renamer(cst.CSTTransformer):
         assert pattern is not None
         found = list(dict.fromkeys(pattern.findall(text)))
         for old in found:
-            self.changes.append(Change(self._codemod, self._line_of(node), f"{kind}: {old} -> {self._text_renames[old]}"))
+            message = f"{kind}: {old} -> {self._text_renames[old]}"
+            self.changes.append(Change(self._codemod, self._line_of(node), message))
         return pattern.sub(lambda match: self._text_renames[match.group(0)], text) if found else text
 
     def leave_Comment(self, original_node: cst.Comment, updated_node: cst.Comment) -> cst.Comment:

@@ -129,7 +129,8 @@ class TestNames(StylefixCodemod):
             renamer.enter.update(id(owner) for owner in candidate.test.owners)
             for name in (candidate.node.name, *references):
                 renamer.renames[id(name)] = candidate.new
-            self.report(candidate.node.name, f"{candidate.old} -> {candidate.new}", rename=(candidate.old, candidate.new))
+            rename = (candidate.old, candidate.new)
+            self.report(candidate.node.name, f"{candidate.old} -> {candidate.new}", rename=rename)
         if renamer.reference_lines:
             renamer.target_lines = sorted(
                 self.line_of(name) for candidate, references in resolved for name in (candidate.node.name, *references)
