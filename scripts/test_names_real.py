@@ -27,8 +27,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import xml.etree.ElementTree as ElementTree
 
 from scripts.corpus import find_uv, sdist_archive, unpack
+from stylefix.codemods.test_names.grammar import name_words
 from stylefix.codemods.test_names.meaning import KINDS, MeaningProblem, meaning_problems, source_vocabulary
-from stylefix.codemods.test_names.transform import name_words
 
 logger = logging.getLogger(__name__)
 

@@ -4,19 +4,22 @@ import logging
 from pathlib import Path
 import pytest
 import re
+import subprocess
+import sys
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 
 from stylefix.codemod import FileContext
+from stylefix.codemods.test_names import docs as test_names_docs
 from stylefix.codemods.test_names import transform as test_names_module
 from stylefix.config import is_test_file
 from stylefix.engine import fix_source
 from stylefix.mentions import with_project_mentions
 from stylefix.results import Change
 from tests.cases import Case, run_case
-from tests.helpers import make_config, run_cli, write_files
+from tests.helpers import PROJECT_ROOT, apply_codemod, make_config, run_cli, write_files
 
 CODEMOD = "test-names"
 TEST_PATH = "tests/test_module.py"
@@ -533,8 +536,6 @@ def test_WHEN_pytest_configuration_does_not_name_the_test_THEN_no_warning(tmp_pa
 class ScopeAlwaysTestNames(test_names_module.TestNames):
     """The same codemod with scope analysis for every file: what the cheap paths must agree with."""
 
-    __test__ = False
-
     def _unreferenced_def_lines(self, *args: Any) -> None:
         return None
 
@@ -714,4 +715,19 @@ def test_WHEN_explain_run_THEN_rules_and_examples_printed(tmp_path: Path) -> Non
     assert "test_WHEN_<action>_AND_<condition>_THEN_<result>" in output
     assert "How the name is built:" in output
     assert "def test_WHEN_deploy_called_AND_not_bootstrapped_THEN_executes_command(mock_shell):" in output
-    assert len(test_names_module.EXAMPLES) == output.count("Example: ")
+    assert len(test_names_docs.EXAMPLES) == output.count("Example: ")
+
+
+# --- structure -----------------------------------------------------------------------------------------------------
+
+# The word-level parts: `stylefix explain`, the registry and the pre-check read them without paying for LibCST.
+LIBCST_FREE_MODULES = ("docs", "grammar", "meaning", "naming", "precheck", "spec", "words")
+
+
+def test_WHEN_word_level_modules_imported_THEN_libcst_is_not() -> None:
+    imports = "".join(f"import stylefix.codemods.test_names.{module}\n" for module in LIBCST_FREE_MODULES)
+    script = f"import sys\n{imports}print('libcst' in sys.modules)\n"
+
+    completed = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True)
+
+    assert "False" == completed.stdout.strip(), completed.stderr

@@ -3,8 +3,8 @@ import pytest
 import re
 from typing import Any, List
 
+from stylefix.codemods.test_names.grammar import name_words
 from stylefix.codemods.test_names.meaning import meaning_problems, source_vocabulary
-from stylefix.codemods.test_names.transform import name_words
 from tests.cases import Case, case_id, run_case
 
 CODEMOD = "test-names"

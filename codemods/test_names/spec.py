@@ -21,6 +21,7 @@ SPEC = CodemodSpec(
     package=__name__.rpartition(".")[0],
     implementation="transform:TestNames",
     precheck="precheck",
+    docs="docs",
     equivalence="equivalence",
     conflicts="conflicts",
     needs=frozenset({MENTIONS}),
