@@ -17,7 +17,7 @@ import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from stylefix import registry
-from stylefix.codemods.sort_imports.precheck import LOCAL, STDLIB, THIRD_PARTY, _project_of, classifier_for
+from stylefix.codemods.sort_imports.ordering import LOCAL, STDLIB, THIRD_PARTY, classifier_for, project_of
 from stylefix.codemods.sort_imports.spec import SortImportsOptions
 from stylefix.config import (
     DEFAULT_LINE_LENGTH,
@@ -399,7 +399,7 @@ def misfiled(config: Config, imports_by_file: Mapping[Path, List[str]]) -> Dict[
     for path, names in imports_by_file.items():
         file = FileContext(path=path, config=config, is_test_file=False)
         relative = file.relative_path()
-        if relative is None or _project_of(index, relative.parts)[0] is not index:
+        if relative is None or project_of(index, relative.parts)[0] is not index:
             continue  # a nested project's file: classified against its own root
         classifier = classifier_for(file, options)
         for name in names:
@@ -524,7 +524,7 @@ def local_modules(config: Config, imports_by_file: Mapping[Path, List[str]]) -> 
         relative = file.relative_path()
         if relative is None:
             continue
-        nested, parts = _project_of(index, relative.parts)
+        nested, parts = project_of(index, relative.parts)
         prefix = "/".join(relative.parts[: len(relative.parts) - len(parts)])
         classifier = classifier_for(file, options)
         for name in names:
