@@ -2,8 +2,8 @@
 
 Each run of consecutive import statements in a statement container (the module, or the body of a def, class,
 if, try, with, for, while or match case) is sorted on its own. Statements are moved, never rewritten: names are
-not reordered, nothing is merged or re-wrapped. The tree is walked by hand over statement containers only, so
-expressions are never visited.
+not reordered, nothing is merged or re-wrapped. Only statement containers are walked (stylefix/cst_walk.py), so
+expressions are never visited. The order itself is ordering.py's, the documentation docs.py's.
 """
 from dataclasses import dataclass
 import logging
@@ -27,10 +27,6 @@ CLAUSE_ORDER: Tuple[str, ...] = ("body", "orelse", "finalbody", "handlers", "cas
 SPACING_MESSAGES: Tuple[str, str] = ("no blank line inside an import group", "one blank line between import groups")
 
 Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The tree side.
 
 
 @dataclass
