@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from scripts.sort_imports_corpus import CORPUS_DIR, COMPARE_PROJECT, Project, fetch, python_files
-from stylefix.codemods.sort_imports.precheck import GROUP_NAMES, LOCAL, STDLIB, THIRD_PARTY, classifier_for
+from stylefix.codemods.sort_imports.ordering import GROUP_NAMES, LOCAL, STDLIB, THIRD_PARTY, classifier_for
 from stylefix.codemods.sort_imports.spec import SortImportsOptions
 from stylefix.config import Config, ModuleIndex, load_config
 from stylefix.context import FileContext

@@ -4,7 +4,7 @@ A compound statement owns one or more blocks of statements: its body, `elif`/`el
 `orelse`), `except`/`except*` handlers, `finally`, `match` cases. These helpers see only statements and blocks,
 never expressions: a codemod that needs what is inside a statement visits that statement itself.
 """
-from typing import Callable, Iterator, List, Optional, Sequence
+from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
 import libcst as cst
 
@@ -67,6 +67,31 @@ def map_block(
                 new_body = list(body)
             new_body[index] = updated
     return new_body
+
+
+def map_suites(
+    node: cst.CSTNode,
+    rewrite: Callable[[cst.BaseSuite, cst.CSTNode], cst.BaseSuite],
+    fields: Sequence[str] = ("body", *CLAUSE_FIELDS),
+) -> cst.CSTNode:
+    """`node` (a compound statement or a clause of one) with the body of it and of each of its clauses replaced by
+    `rewrite(body, clause owning it)`; the node itself when every body came back as it was. `fields` are the
+    attributes holding a body, a clause or a list of clauses, rewritten in that order (source order by default)."""
+    changes: Dict[str, object] = {}
+    for name in fields:
+        value = getattr(node, name, None)
+        if value is None:
+            continue
+        if isinstance(value, cst.BaseSuite):
+            new_value: object = rewrite(value, node)
+        elif isinstance(value, cst.CSTNode):
+            new_value = map_suites(value, rewrite, fields)
+        else:
+            new_items = [map_suites(item, rewrite, fields) for item in value]
+            new_value = new_items if any(new is not old for new, old in zip(new_items, value)) else value
+        if new_value is not value:
+            changes[name] = new_value
+    return node.with_changes(**changes) if changes else node
 
 
 def dotted_name(node: Optional[cst.CSTNode]) -> Optional[str]:

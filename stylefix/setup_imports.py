@@ -3,7 +3,7 @@ and the `extra-standard-library` setting the majority asks for."""
 import ast
 from typing import Any, Dict, List, Optional, Tuple
 
-from stylefix.codemods.sort_imports.precheck import LOCAL, STDLIB, THIRD_PARTY
+from stylefix.codemods.sort_imports.ordering import LOCAL, STDLIB, THIRD_PARTY
 from stylefix.codemods.sort_imports.spec import SortImportsOptions
 
 PYTEST = "pytest"

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
-from stylefix.codemods.sort_imports.precheck import LOCAL, THIRD_PARTY, _project_of, classifier_for
+from stylefix.codemods.sort_imports.ordering import LOCAL, THIRD_PARTY, classifier_for, project_of
 from stylefix.config import Config, ModuleIndex
 from stylefix.context import FileContext
 from stylefix.discovery import PYTHON_SUFFIXES, Excluder
@@ -90,7 +90,7 @@ def misfiled(config: Config, imports_by_file: Mapping[Path, List[str]]) -> Dict[
     for path, names in imports_by_file.items():
         file = FileContext(path=path, config=config, is_test_file=False)
         relative = file.relative_path()
-        if relative is None or _project_of(index, relative.parts)[0] is not index:
+        if relative is None or project_of(index, relative.parts)[0] is not index:
             continue  # a nested project's file: classified against its own root
         classifier = classifier_for(file, options)
         for name in names:
@@ -215,7 +215,7 @@ def local_modules(config: Config, imports_by_file: Mapping[Path, List[str]]) -> 
         relative = file.relative_path()
         if relative is None:
             continue
-        nested, parts = _project_of(index, relative.parts)
+        nested, parts = project_of(index, relative.parts)
         prefix = "/".join(relative.parts[: len(relative.parts) - len(parts)])
         classifier = classifier_for(file, options)
         for name in names:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List
 
-from stylefix.codemods.sort_imports.precheck import classifier_for
+from stylefix.codemods.sort_imports.ordering import classifier_for
 from stylefix.config import DEFAULT_LINE_LENGTH, Config, build_config, is_test_file
 from stylefix.conflicts import find_conflicts, read_toml
 from stylefix.context import FileContext

@@ -6,7 +6,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import libcst as cst
 
 from stylefix.codemod import FileContext
-from stylefix.codemods.assert_order.transform import AssertOrder, is_expected_like, short_code, should_swap
+from stylefix.codemods.assert_order.rules import is_expected_like, short_code, should_swap
+from stylefix.codemods.assert_order.transform import AssertOrder
 from stylefix.config import is_test_file
 from stylefix.engine import fix_source
 from tests.cases import Case, case_id, run_case

@@ -3,7 +3,9 @@ from typing import List
 
 import libcst as cst
 
-from stylefix.cst_walk import child_blocks, clauses, dotted_name, map_block, suite_statements, walk_statements
+from stylefix.cst_walk import (
+    child_blocks, clauses, dotted_name, map_block, map_suites, suite_statements, walk_statements
+)
 
 SOURCE = """\
 import os
@@ -77,6 +79,55 @@ def test_WHEN_block_mapped_THEN_none_unless_something_changed_and_unchanged_stat
     assert renamed is not None
     assert body[0] is renamed[0]
     assert ["a = 1", "c = 3"] == codes(renamed)
+
+
+def test_WHEN_suites_mapped_THEN_each_body_is_rewritten_with_its_clause_in_source_order() -> None:
+    statement = cst.parse_module(SOURCE).body[2]  # try / except / finally
+    seen: List[str] = []
+
+    def rewrite(suite: cst.BaseSuite, clause: cst.CSTNode) -> cst.BaseSuite:
+        seen.append(type(clause).__name__)
+        if isinstance(clause, cst.Finally):
+            return suite.with_changes(body=[cst.parse_statement("done = 1\n")])
+        return suite
+
+    updated = map_suites(statement, rewrite)
+
+    assert ["Try", "ExceptHandler", "Finally"] == seen
+    assert isinstance(updated, cst.Try) and isinstance(updated.finalbody, cst.Finally)
+    assert ["done = 1"] == codes(list(suite_statements(updated.finalbody.body)))
+    assert cst.ensure_type(statement, cst.Try).handlers[0] is updated.handlers[0]
+
+
+def test_WHEN_suites_mapped_AND_nothing_changes_THEN_the_node_itself_comes_back() -> None:
+    statement = cst.parse_module(SOURCE).body[1]  # if / elif / else
+    seen: List[str] = []
+
+    def rewrite(suite: cst.BaseSuite, clause: cst.CSTNode) -> cst.BaseSuite:
+        seen.append(f"{type(clause).__name__} {type(suite).__name__}")
+        return suite
+
+    # TEST: the `elif` (an If in `orelse`) is entered, then its `else`.
+    assert statement is map_suites(statement, rewrite)
+    assert ["If IndentedBlock", "If IndentedBlock", "Else IndentedBlock"] == seen
+    # TEST: a one-line body is handed to `rewrite` like an indented one.
+    one_line = cst.parse_module(SOURCE).body[-1]
+    seen.clear()
+    assert one_line is map_suites(one_line, rewrite)
+    assert ["For SimpleStatementSuite"] == seen
+
+
+def test_WHEN_suites_mapped_AND_fields_given_THEN_bodies_are_rewritten_in_that_order() -> None:
+    statement = cst.parse_statement("try:\n    a\nexcept E:\n    b\nelse:\n    c\nfinally:\n    d\n")
+    seen: List[str] = []
+
+    def rewrite(suite: cst.BaseSuite, clause: cst.CSTNode) -> cst.BaseSuite:
+        seen.append(type(clause).__name__)
+        return suite
+
+    map_suites(statement, rewrite, ("body", "orelse", "handlers", "finalbody"))
+
+    assert ["Try", "Else", "ExceptHandler", "Finally"] == seen
 
 
 def test_WHEN_dotted_name_asked_THEN_only_chains_of_names_have_one() -> None:

@@ -19,6 +19,7 @@ SPEC = CodemodSpec(
     package=__name__.rpartition(".")[0],
     implementation="transform:AssertOrder",
     precheck="precheck",
+    docs="docs",
     equivalence="equivalence",
     conflicts="conflicts",
 )

@@ -26,6 +26,7 @@ SPEC = CodemodSpec(
     package=__name__.rpartition(".")[0],
     implementation="transform:SortImports",
     precheck="precheck",
+    docs="docs",
     equivalence="equivalence",
     conflicts="conflicts",
     needs=frozenset({MODULE_INDEX}),

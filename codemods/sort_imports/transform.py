@@ -2,8 +2,8 @@
 
 Each run of consecutive import statements in a statement container (the module, or the body of a def, class,
 if, try, with, for, while or match case) is sorted on its own. Statements are moved, never rewritten: names are
-not reordered, nothing is merged or re-wrapped. The tree is walked by hand over statement containers only, so
-expressions are never visited.
+not reordered, nothing is merged or re-wrapped. Only statement containers are walked (stylefix/cst_walk.py), so
+expressions are never visited. The order itself is ordering.py's, the documentation docs.py's.
 """
 from dataclasses import dataclass
 import logging
@@ -12,24 +12,21 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union, 
 import libcst as cst
 
 from stylefix.codemod import StylefixCodemod
+from stylefix.codemods.sort_imports import docs
 from stylefix.codemods.sort_imports import precheck as sort_imports_precheck
-from stylefix.codemods.sort_imports.precheck import Classifier, classifier_for, from_text, import_text, quote, sort_key
+from stylefix.codemods.sort_imports.ordering import Classifier, classifier_for, from_text, import_text, quote, sort_key
 from stylefix.context import FileContext
-from stylefix.contract import Example
+from stylefix.cst_walk import dotted_name, map_suites
 from stylefix.directives import ISORT_RE
 
 logger = logging.getLogger(__name__)
 
-# Statement-owning fields of compound statements and their clauses (else, except, finally, match case).
-SUITE_FIELDS: Tuple[str, ...] = ("body", "orelse", "finalbody")
-SUITE_SEQUENCE_FIELDS: Tuple[str, ...] = ("handlers", "cases")
+# The bodies of a compound statement and its clauses in the order they are sorted, and so the order changes are
+# reported in: `body`, `orelse` (else/elif), `finalbody` (finally), `handlers` (except), `cases` (match).
+CLAUSE_ORDER: Tuple[str, ...] = ("body", "orelse", "finalbody", "handlers", "cases")
 SPACING_MESSAGES: Tuple[str, str] = ("no blank line inside an import group", "one blank line between import groups")
 
 Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The tree side.
 
 
 @dataclass
@@ -45,17 +42,17 @@ class _Entry:
     bindings: Tuple[Tuple[str, str], ...]
 
 
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    raise ValueError(f"not a dotted name: {type(node).__name__}")
+def _checked(name: Optional[str], node: cst.CSTNode) -> str:
+    """The dotted name of an import's module or alias, which the grammar guarantees; an error if not."""
+    if name is None:
+        raise ValueError(f"not a dotted name: {type(node).__name__}")
+    return name
 
 
 def _alias_parts(alias: cst.ImportAlias) -> Tuple[str, Optional[str]]:
     asname = alias.asname
-    return _dotted(alias.name), (_dotted(asname.name) if asname is not None else None)
+    name = _checked(dotted_name(alias.name), alias.name)
+    return name, (_checked(dotted_name(asname.name), asname.name) if asname is not None else None)
 
 
 def _describe(
@@ -75,7 +72,7 @@ def _describe(
         return classifier.group(module, 0, False), sort_key(module, 0, False, rest, force_sort), text, bindings
     assert isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar)
     level = len(node.relative)
-    module = _dotted(node.module) if node.module is not None else ""
+    module = _checked(dotted_name(node.module), node.module) if node.module is not None else ""
     names = [_alias_parts(alias) for alias in node.names]
     text = from_text(level, module, names, node.lpar is not None)
     rest = from_text(level, module, names, False).partition(" import ")[2]
@@ -131,83 +128,8 @@ def _blank_lines(existing: Sequence[cst.EmptyLine], wanted: int) -> Tuple[cst.Em
 
 class SortImports(StylefixCodemod):
     NAME = "sort-imports"
-    DOC = """
-Rules
-  Each run of consecutive import statements (at module level, and inside def, class, if, try/except, with,
-  for, while and match bodies) is sorted on its own into groups, with exactly one blank line between groups:
-    1. `from __future__` imports
-    2. standard library (`sys.stdlib_module_names` and the modules other Python 3 versions have)
-    3. third-party
-    4. local: relative imports, the file's own top-level package, any module or package of a source root
-       (the project root, src/, the directories of the `src` key, and directories the project's own imports
-       show to be roots: `import commands.cluster_create` resolving to manage_arkime/commands/ makes
-       manage_arkime/ one), and the modules of the file's own directory (on sys.path when it runs as a
-       script or a pytest test). A bare directory of tests (tests/redis/) or a script (scripts/yaml.py) does
-       not make `redis` or `yaml` local elsewhere. A directory with its own pyproject.toml is a project of
-       its own, classified against its own root.
-  Precedence: relative -> known-first-party / known-third-party / extra-standard-library -> standard
-  library -> project -> third-party.
-  Inside a group statements sort by full module name, case-insensitively and with natural number order
-  (`a9` before `a10`), `import x` and `from x import y` interleaved; relative imports come after absolute
-  ones in the local group, farthest (`..`) first. Statements are kept as written: names are not reordered,
-  nothing is merged, split or re-wrapped. Exact duplicates (same text apart from whitespace) are removed.
-  The blank lines after the import block are left as they were. User code is never imported.
-
-Comments
-  Own-line comments directly above an import move with it; inline comments stay on their statement.
-  Comments at the top of a block separated from the first import by a blank line stay at the top, and so do
-  the comments before the first statement of a file (shebang, encoding cookie, license header). A comment
-  set apart by a blank line inside the block keeps that blank line and moves with it and its import.
-
-Barriers (nothing moves across them)
-  Any statement that is not an import (e.g. `sys.path.insert(...)`), a line holding several statements
-  (`import a; import b`), a star import, an import that rebinds a name bound earlier in the run, and pinned
-  imports (see Directives).
-
-Options ([tool.stylefix.sort-imports])
-  known-first-party, known-third-party, extra-standard-library: lists of (dotted) module names filed in that
-    group; they win over the standard library and project detection (`known-first-party` and
-    `known-third-party` may also be given at the top level of [tool.stylefix]). extra-standard-library
-    defaults to ["pytest"], the style guide author's placement; [] restores the strict grouping.
-  src (top level of [tool.stylefix]): more source roots, relative to the project root.
-  split-multiple (false): write `import os, sys` as one statement per module.
-  force-sort-within-sections (true): false puts all `import x` lines before `from x import y` in a group.
-
-Directives
-  `# stylefix: skip` (or `# stylefix: skip[sort-imports]`) at the end of an import's line pins it.
-  `# stylefix: skip-file` in the file's leading comments skips the file.
-  isort's directives are honoured the same way: `# isort: skip` pins an import, `# isort: skip_file` skips
-  the file, imports between `# isort: off` and `# isort: on` stay as they are, and `# isort: split` sorts
-  the imports above and below it separately.
-"""
-    EXAMPLES = (
-        Example(
-            "Groups in order, one blank line between them",
-            "from mypkg.core import run\nimport requests\nimport os\n\n\ndef main() -> None:\n    run()\n",
-            "import os\n\nimport requests\n\nfrom mypkg.core import run\n\n\ndef main() -> None:\n    run()\n",
-            path="mypkg/cli.py",
-        ),
-        Example(
-            "`import x` and `from x import y` interleaved by module name, names kept as written",
-            "import uuid\nfrom typing import List, Dict\nimport logging\nimport json\n",
-            "import json\nimport logging\nfrom typing import List, Dict\nimport uuid\n",
-        ),
-        Example(
-            "A comment moves with its import; a header comment stays at the top",
-            '"""Tools."""\n# Imports\n\nimport sys\n# for the retry loop\nimport time\nimport abc\n',
-            '"""Tools."""\n# Imports\n\nimport abc\nimport sys\n# for the retry loop\nimport time\n',
-        ),
-        Example(
-            "Nothing moves across a statement or a pinned import",
-            "import sys\nsys.path.insert(0, 'lib')\nimport zlib\nimport mylib  # stylefix: skip\nimport abc\n",
-            "import sys\nsys.path.insert(0, 'lib')\nimport zlib\nimport mylib  # stylefix: skip\nimport abc\n",
-        ),
-        Example(
-            "pytest filed with the standard library by default, as the style guide's author does",
-            "import pytest\n\nimport os\n",
-            "import os\nimport pytest\n",
-        ),
-    )
+    DOC = docs.DOC
+    EXAMPLES = docs.EXAMPLES
 
     @classmethod
     def precheck(cls, source: bytes, file: FileContext) -> bool:
@@ -238,7 +160,7 @@ Directives
                 changed = self._flush(run, result) or changed
                 run = []
             if isinstance(statement, cst.BaseCompoundStatement):
-                updated = self._descend(statement)
+                updated = map_suites(statement, self._sort_suite, CLAUSE_ORDER)
                 changed = changed or updated is not statement
                 statement = cast(Statement, updated)
             result.append(statement)
@@ -246,25 +168,12 @@ Directives
             changed = self._flush(run, result) or changed
         return result if changed else None
 
-    def _descend(self, node: cst.CSTNode) -> cst.CSTNode:
-        updates: Dict[str, Any] = {}
-        for field_name in SUITE_FIELDS:
-            child = getattr(node, field_name, None)
-            if isinstance(child, cst.IndentedBlock):
-                body = self._sort_statements(cast(Sequence[Statement], child.body))
-                if body is not None:
-                    updates[field_name] = child.with_changes(body=body)
-            elif isinstance(child, cst.CSTNode) and not isinstance(child, cst.SimpleStatementSuite):
-                updated = self._descend(child)
-                if updated is not child:
-                    updates[field_name] = updated
-        for field_name in SUITE_SEQUENCE_FIELDS:
-            children = getattr(node, field_name, None)
-            if children:
-                new_children = [self._descend(child) for child in children]
-                if any(new is not old for new, old in zip(new_children, children)):
-                    updates[field_name] = new_children
-        return node.with_changes(**updates) if updates else node
+    def _sort_suite(self, suite: cst.BaseSuite, clause: cst.CSTNode) -> cst.BaseSuite:
+        # A one-line body (`if x: import a`) holds no statement lines of its own: nothing to sort.
+        if not isinstance(suite, cst.IndentedBlock):
+            return suite
+        body = self._sort_statements(cast(Sequence[Statement], suite.body))
+        return suite if body is None else suite.with_changes(body=body)
 
     # -- one run ------------------------------------------------------------------------------------------------
 
