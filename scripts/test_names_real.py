@@ -7,7 +7,7 @@ suite, run `stylefix fix --select test-names` on the copy, collect and run it ag
 (a test is known by its class, the line of its def and its parameters, none of which a rename changes).
 
 With `--meaning`, no suite is run: every rename on the test suites of NAME_PROJECTS (downloaded into
-.corpus/) is checked against the rule that a new name keeps the old one's meaning (codemods/test_names_meaning.py),
+.corpus/) is checked against the rule that a new name keeps the old one's meaning (codemods/test_names/meaning.py),
 and the problems are counted by kind. The property holds when there is none; the suites run above are checked
 the same way.
 
