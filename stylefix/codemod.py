@@ -8,11 +8,13 @@ context with scratch space and warnings, `transform_module` resolving the declar
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 import logging
+from types import ModuleType
 from typing import Any, ClassVar, Dict, Generator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 
+from stylefix import registry
 from stylefix.context import FileContext
 from stylefix.contract import Example
 from stylefix.positions import Positions, compute_positions
@@ -68,14 +70,23 @@ class StylefixCodemod(cst.CSTTransformer):
         return tree.visit(self)
 
     @classmethod
+    def _checks(cls) -> Optional[ModuleType]:
+        """The pre-check module the registered codemod's spec names, if any."""
+        spec = registry.get_spec(cls.NAME)
+        return spec.module(spec.precheck) if spec is not None and spec.precheck else None
+
+    @classmethod
     def applies_to(cls, file: FileContext) -> bool:
-        """Whether this codemod runs on this file at all (e.g. test files only)."""
-        return True
+        """Whether this codemod runs on this file at all (e.g. test files only): its pre-check module's answer."""
+        checks = cls._checks()
+        return bool(checks.applies_to(file)) if checks is not None else True
 
     @classmethod
     def precheck(cls, source: bytes, file: FileContext) -> bool:
-        """A cheap look at the raw bytes: False only when this codemod certainly changes nothing."""
-        return True
+        """A cheap look at the raw bytes, from its pre-check module: False only when this codemod certainly changes
+        nothing."""
+        checks = cls._checks()
+        return bool(checks.precheck(source, file)) if checks is not None else True
 
     @contextmanager
     def _handle_metadata_reference(self, module: cst.Module) -> Generator[cst.Module, None, None]:

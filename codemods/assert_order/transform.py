@@ -10,7 +10,6 @@ import libcst as cst
 
 from stylefix.codemod import CodemodContext, StylefixCodemod
 from stylefix.codemods.assert_order import docs
-from stylefix.codemods.assert_order import precheck as assert_order_precheck
 from stylefix.codemods.assert_order.alignment import realigned
 from stylefix.codemods.assert_order.rules import is_multi_line
 from stylefix.codemods.assert_order.swaps import Swap, swap_assert
@@ -35,14 +34,6 @@ class AssertOrder(StylefixCodemod):
         super().__init__(context, file)
         # Whether any `# stylefix: skip` in the file names this codemod; set per run, before the walk.
         self._has_skips = False
-
-    @classmethod
-    def applies_to(cls, file: FileContext) -> bool:
-        return assert_order_precheck.applies_to(file)
-
-    @classmethod
-    def precheck(cls, source: bytes, file: FileContext) -> bool:
-        return assert_order_precheck.precheck(source, file)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         # A direct walk over statement bodies: asserts are statements, so nothing else needs visiting.

@@ -13,7 +13,6 @@ import libcst as cst
 
 from stylefix.codemod import StylefixCodemod
 from stylefix.codemods.sort_imports import docs
-from stylefix.codemods.sort_imports import precheck as sort_imports_precheck
 from stylefix.codemods.sort_imports.ordering import Classifier, classifier_for, from_text, import_text, quote, sort_key
 from stylefix.context import FileContext
 from stylefix.cst_walk import dotted_name, map_suites
@@ -130,10 +129,6 @@ class SortImports(StylefixCodemod):
     NAME = "sort-imports"
     DOC = docs.DOC
     EXAMPLES = docs.EXAMPLES
-
-    @classmethod
-    def precheck(cls, source: bytes, file: FileContext) -> bool:
-        return sort_imports_precheck.precheck(source, file)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         directives = self.file.directives

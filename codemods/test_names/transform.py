@@ -18,7 +18,6 @@ import libcst as cst
 
 from stylefix.codemod import CodemodContext, StylefixCodemod
 from stylefix.codemods.test_names import docs
-from stylefix.codemods.test_names import precheck as test_names_precheck
 from stylefix.codemods.test_names.meaning import source_vocabulary
 from stylefix.codemods.test_names.references import (
     MentionCounts,
@@ -57,14 +56,6 @@ class TestNames(StylefixCodemod):
         self._code: Optional[str] = None
         self._words: Optional[FrozenSet[str]] = None  # the file's words, lower case: what a THEN may hold
         self._renamer = Renamer(self.NAME, self.line_of, self._position)
-
-    @classmethod
-    def applies_to(cls, file: FileContext) -> bool:
-        return test_names_precheck.applies_to(file)
-
-    @classmethod
-    def precheck(cls, source: bytes, file: FileContext) -> bool:
-        return test_names_precheck.precheck(source, file)
 
     def line_of(self, node: cst.CSTNode) -> int:
         known = self._known_lines.get(id(node))

@@ -19,7 +19,6 @@ from libcst.metadata import ScopeProvider
 
 from stylefix.codemod import StylefixCodemod
 from stylefix.codemods.typing_generics import docs
-from stylefix.codemods.typing_generics import precheck as typing_generics_precheck
 from stylefix.codemods.typing_generics.bindings import Unsure
 from stylefix.codemods.typing_generics.bindings_walk import analyse
 from stylefix.codemods.typing_generics.candidates import Candidates, candidates_for, expression_may_change
@@ -58,10 +57,6 @@ class TypingGenerics(StylefixCodemod):
     NAME = "typing-generics"
     DOC = docs.DOC
     EXAMPLES = docs.EXAMPLES
-
-    @classmethod
-    def precheck(cls, source: bytes, file: FileContext) -> bool:
-        return typing_generics_precheck.precheck(source, file)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         bare, unions = self.options.bare, self.options.unions
