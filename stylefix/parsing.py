@@ -5,14 +5,14 @@ Every other module parses through these functions; this one imports nothing of s
 """
 import ast
 import sys
-from typing import Any, Iterator, Optional, Tuple, cast
+from typing import Any, Iterator, Optional, Tuple, Union, cast
 import warnings
 
 from stylefix.depth import nesting_error, refused_for_nesting
 from stylefix.results import UndecodableSource, UnparseableSource
 
 
-def parse_python(source: bytes) -> ast.Module:
+def parse_python(source: Union[bytes, str]) -> ast.Module:
     """CPython's `ast` of `source` (about a tenth of a LibCST parse); its warnings (invalid escapes) silenced.
 
     Raises what `compile` raises: SyntaxError, ValueError (NUL bytes), UnicodeDecodeError, MemoryError and
@@ -24,8 +24,9 @@ def parse_python(source: bytes) -> ast.Module:
     return cast(ast.Module, tree)
 
 
-def python_tree(source: bytes) -> Optional[ast.Module]:
-    """CPython's `ast` of `source`, or None when the running Python cannot parse it."""
+def python_tree(source: Union[bytes, str]) -> Optional[ast.Module]:
+    """CPython's `ast` of `source` (bytes, or text already decoded), or None when the running Python cannot parse
+    it."""
     try:
         return parse_python(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):  # UnicodeDecodeError is a ValueError

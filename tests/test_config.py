@@ -6,7 +6,7 @@ from typing import Dict
 from stylefix import registry
 from stylefix.codemods.assert_order.spec import AssertOrderOptions
 from stylefix.codemods.sort_imports.spec import SortImportsOptions
-from stylefix.codemods.test_names.spec import TestNamesOptions
+from stylefix.codemods.test_names import spec as test_names_spec
 from stylefix.codemods.typing_generics.spec import TypingGenericsOptions
 from stylefix.config import InvalidConfig, is_test_file, is_test_function, load_config
 from tests.helpers import run_cli, write_files
@@ -68,7 +68,7 @@ def test_WHEN_load_config_called_AND_full_table_THEN_every_key_parsed(tmp_path: 
     expected_sort = SortImportsOptions(known_first_party=("shop", "billing"), extra_standard_library=("pytest",))
     assert expected_sort == config.options("sort-imports")
     assert AssertOrderOptions(scope="all", unittest=True) == config.options("assert-order")
-    assert TestNamesOptions(max_length=99) == config.options("test-names")
+    assert test_names_spec.TestNamesOptions(max_length=99) == config.options("test-names")
 
 
 def test_WHEN_load_config_called_AND_cli_select_THEN_overrides_file_and_ignore_extends(tmp_path: Path) -> None:

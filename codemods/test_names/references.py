@@ -11,7 +11,6 @@ from pathlib import Path
 import re
 import typing
 from typing import Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Set, Tuple
-import warnings
 
 import libcst as cst
 from libcst.metadata import Assignment, MetadataWrapper, Scope, ScopeProvider
@@ -19,6 +18,7 @@ from libcst.metadata import Assignment, MetadataWrapper, Scope, ScopeProvider
 from stylefix.codemods.test_names.selection import Candidate, Reporter
 from stylefix.config import ProjectMentions
 from stylefix.mentions import ATTRIBUTE, STRING, Occurrence, keyword_mismatches
+from stylefix.parsing import python_tree
 
 logger = logging.getLogger(__name__)
 
@@ -87,11 +87,8 @@ def variable_uses(code: str, names: FrozenSet[str], lines: Sequence[int]) -> Opt
     a variable, in any scope. Attribute and keyword names, imported-from modules and strings are not counted, nor
     comments. Only the statements that span one of the sorted `lines` (where the names occur in the text) are
     looked into. None when this Python cannot parse the code."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(code)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    tree = python_tree(code)
+    if tree is None:
         return None
     uses = NameUses(Counter(), {})
     try:

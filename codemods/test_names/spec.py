@@ -6,8 +6,6 @@ from stylefix.contract import MENTIONS, CodemodSpec
 
 @dataclass(frozen=True)
 class TestNamesOptions:
-    __test__ = False  # not a pytest test class, despite the name
-
     unittest: bool = False
     # The shortest name the guide allows, `def test_WHEN_a_THEN_b`, is 22 characters.
     max_length: int = field(default=120, metadata={"minimum": 22})
