@@ -219,8 +219,10 @@ def main() -> None:
         ruff = [str(BIN / "ruff"), "check", "--select", "I", "--exit-zero"] + targets
 
         def cold() -> float:
-            # No cache to read; the run writes one, as a first real run does (the warm rows read it).
-            shutil.rmtree(cache_dir, ignore_errors=True)
+            # No cache to read; the run writes one, as a first real run does (the warm rows read it). Each project
+            # of the corpus is its own root (its pyproject.toml) with its own cache directory: remove every one.
+            for found in [cache_dir, *corpus.rglob(".stylefix_cache")]:
+                shutil.rmtree(found, ignore_errors=True)
             return _run(stylefix + targets, work)
 
         # Latency rows first, on a machine that has not just been saturated for minutes (shared virtual machines
