@@ -40,20 +40,24 @@ def rules() -> Tuple[EquivalenceRule, ...]:
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=None)
 def added_import_modules() -> FrozenSet[str]:
     """Modules whose names a codemod may add to the imports."""
     return frozenset().union(*(rule.added_imports for rule in rules()))
 
 
+@functools.lru_cache(maxsize=None)
 def removed_import_modules() -> FrozenSet[str]:
     """Modules whose imports a codemod may drop."""
     return frozenset().union(*(rule.removed_imports for rule in rules()))
 
 
+@functools.lru_cache(maxsize=None)
 def _flexible() -> FrozenSet[str]:
     return added_import_modules() | removed_import_modules()
 
 
+@functools.lru_cache(maxsize=None)
 def _runs_as_sets() -> bool:
     return any(rule.import_runs_as_sets for rule in rules())
 
